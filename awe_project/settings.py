@@ -1,0 +1,266 @@
+"""AWE settings: every value is read from the environment once, here.
+
+Two footprints share this module:
+
+* embedded (nothing set): SQLite and a filesystem Celery broker under ``AWE_DATA_DIR``,
+  mock LLM, filesystem artifacts; a laptop needs no server;
+* production: ``DATABASE_URL`` (PostgreSQL), ``CELERY_BROKER_URL`` (Redis or RabbitMQ),
+  ``CELERY_RESULT_BACKEND`` (Redis), ``AWE_EVENTSTREAM_REDIS_URL``, S3 artifacts.
+
+Every variable is listed with a comment in ``.env.example``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlparse
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+if (BASE_DIR / ".env").is_file():
+    environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+# --- Data directory (embedded footprint) -------------------------------------------------
+AWE_DATA_DIR = Path(env.str("AWE_DATA_DIR", default=str(BASE_DIR / ".awe"))).resolve()
+AWE_WORKSPACES_DIR = Path(env.str("AWE_WORKSPACES_DIR", default=str(AWE_DATA_DIR / "workspaces")))
+ARTIFACTS_DIR = Path(env.str("ARTIFACTS_DIR", default=str(AWE_DATA_DIR / "artifacts")))
+for _dir in (AWE_DATA_DIR, AWE_WORKSPACES_DIR, ARTIFACTS_DIR):
+    _dir.mkdir(parents=True, exist_ok=True)
+
+# --- Core Django ----------------------------------------------------------------------------
+DEBUG = env.bool("DEBUG", default=False)
+# The embedded default is only ever bound to 127.0.0.1; production must set its own key.
+SECRET_KEY = env.str("SECRET_KEY", default="awe-embedded-insecure-key-change-me-in-production")
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "django_eventstream",
+    "django_celery_results",
+    "jobs",
+    "planner",
+    "executor",
+    "tools",
+    "frontend",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "awe_project.urls"
+ASGI_APPLICATION = "awe_project.asgi.application"
+WSGI_APPLICATION = "awe_project.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Database ---------------------------------------------------------------------------------
+DATABASE_URL = env.str("DATABASE_URL", default="")
+EMBEDDED = not DATABASE_URL
+if EMBEDDED:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(AWE_DATA_DIR / "awe.sqlite3"),
+            # WAL + IMMEDIATE transactions: workers and the web process write concurrently
+            # (chord counters, task rows) without "database is locked".
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                "timeout": 20,
+            },
+            "TEST": {"NAME": str(AWE_DATA_DIR / "test.sqlite3")},
+        }
+    }
+else:
+    DATABASES = {"default": env.db_url_config(DATABASE_URL)}
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = AWE_DATA_DIR / "static"
+FRONTEND_DIST_DIR = BASE_DIR / "frontend" / "dist"
+STATICFILES_DIRS = [p for p in (FRONTEND_DIST_DIR / "assets",) if p.is_dir()]
+
+# --- Artifact storage (django-storages) ---------------------------------------------------------
+DOCUMENT_STORE_BACKEND = env.str("DOCUMENT_STORE_BACKEND", default="filesystem")
+DOCUMENT_STORE_S3_BUCKET = env.str("DOCUMENT_STORE_S3_BUCKET", default="")
+DOCUMENT_STORE_S3_PREFIX = env.str("DOCUMENT_STORE_S3_PREFIX", default="artifacts")
+DOCUMENT_STORE_S3_ENDPOINT = env.str("DOCUMENT_STORE_S3_ENDPOINT", default="") or None
+DOCUMENT_STORE_S3_REGION = env.str("DOCUMENT_STORE_S3_REGION", default="us-east-1")
+if DOCUMENT_STORE_BACKEND not in {"filesystem", "s3"}:
+    raise environ.ImproperlyConfigured(
+        f"DOCUMENT_STORE_BACKEND must be 'filesystem' or 's3', not {DOCUMENT_STORE_BACKEND!r}"
+    )
+if DOCUMENT_STORE_BACKEND == "s3" and not DOCUMENT_STORE_S3_BUCKET:
+    raise environ.ImproperlyConfigured("DOCUMENT_STORE_BACKEND=s3 needs DOCUMENT_STORE_S3_BUCKET")
+
+_ARTIFACT_STORAGE: dict[str, object]
+if DOCUMENT_STORE_BACKEND == "s3":
+    _ARTIFACT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": DOCUMENT_STORE_S3_BUCKET,
+            "location": DOCUMENT_STORE_S3_PREFIX,
+            "endpoint_url": DOCUMENT_STORE_S3_ENDPOINT,
+            "region_name": DOCUMENT_STORE_S3_REGION,
+            "file_overwrite": True,
+        },
+    }
+else:
+    _ARTIFACT_STORAGE = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(ARTIFACTS_DIR)},
+    }
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "artifacts": _ARTIFACT_STORAGE,
+}
+
+# --- REST API -----------------------------------------------------------------------------------
+# Anonymous API calls act as this user in the embedded footprint (bound to 127.0.0.1).
+# Empty means every call needs a token or a session: the production default.
+AWE_LOCAL_USER = env.str("AWE_LOCAL_USER", default="local" if EMBEDDED else "")
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+        "jobs.api.auth.LocalUserAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": env.int("AWE_PAGE_SIZE", default=20),
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "jobs.api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "AWE API",
+    "DESCRIPTION": "Goal-driven agentic workflow engine: jobs, plans, tasks, events and artifacts.",
+    "VERSION": "0.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# --- Celery -------------------------------------------------------------------------------------
+_BROKER_DIR = AWE_DATA_DIR / "broker"
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
+CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="django-db")
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object]
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    for _sub in ("queue", "processed", "control"):
+        (_BROKER_DIR / _sub).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_BROKER_DIR / "queue"),
+        "data_folder_out": str(_BROKER_DIR / "queue"),
+        "processed_folder": str(_BROKER_DIR / "processed"),
+        "control_folder": str(_BROKER_DIR / "control"),
+        "store_processed": False,
+        # The default 1 s polling makes every hop of a chain take a second.
+        "polling_interval": env.float("AWE_BROKER_POLL_S", default=0.02),
+    }
+else:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # Longer than the longest tool timeout, so an unacked message is not redelivered early.
+        "visibility_timeout": env.int("AWE_VISIBILITY_TIMEOUT_S", default=3600),
+    }
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_RESULT_EXTENDED = False
+CELERY_RESULT_EXPIRES = env.int("AWE_RESULT_EXPIRES_S", default=24 * 3600)
+CELERY_TASK_DEFAULT_QUEUE = "tools"
+CELERY_TASK_ROUTES = {"executor.plan_job": {"queue": "tools"}}
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_SEND_TASK_EVENTS = env.bool("AWE_CELERY_TASK_EVENTS", default=True)
+CELERY_TASK_SEND_SENT_EVENT = True
+
+# --- Live events (django-eventstream) ------------------------------------------------------------
+EVENTSTREAM_STORAGE_CLASS = "jobs.eventstore.EventTableStorage"
+EVENTSTREAM_CHANNELMANAGER_CLASS = "jobs.eventstore.JobChannelManager"
+AWE_EVENTSTREAM_REDIS_URL = env.str("AWE_EVENTSTREAM_REDIS_URL", default="")
+if AWE_EVENTSTREAM_REDIS_URL:
+    _redis = urlparse(AWE_EVENTSTREAM_REDIS_URL)
+    EVENTSTREAM_REDIS = {
+        "host": _redis.hostname or "127.0.0.1",
+        "port": _redis.port or 6379,
+        "db": int((_redis.path or "/0").lstrip("/") or 0),
+        **({"password": _redis.password} if _redis.password else {}),
+    }
+
+# --- Planner, LLM and tools ---------------------------------------------------------------------
+PLANNER_MODE = env.str("PLANNER_MODE", default="mock")
+LLM_PROVIDER = env.str("LLM_PROVIDER", default="mock")
+_PLANNER_MODES = {"mock"}
+if PLANNER_MODE not in _PLANNER_MODES:
+    raise environ.ImproperlyConfigured(
+        f"PLANNER_MODE={PLANNER_MODE!r} is not a known planner; choose one of {sorted(_PLANNER_MODES)}"
+    )
+AWE_TOOL_MODULES = env.list("AWE_TOOL_MODULES", default=[])
+AWE_MAX_PLAN_TASKS = env.int("AWE_MAX_PLAN_TASKS", default=200)
+AWE_MAX_ATTEMPTS = env.int("AWE_MAX_ATTEMPTS", default=3)
+AWE_RETRY_POLICY = env.str("AWE_RETRY_POLICY", default="transient")
+if AWE_RETRY_POLICY not in {"transient", "any", "none"}:
+    raise environ.ImproperlyConfigured(
+        f"AWE_RETRY_POLICY={AWE_RETRY_POLICY!r}; choose transient, any or none"
+    )
+AWE_RETRY_BACKOFF_S = env.float("AWE_RETRY_BACKOFF_S", default=1.0)
+AWE_RETRY_BACKOFF_MAX_S = env.float("AWE_RETRY_BACKOFF_MAX_S", default=60.0)
+
+# --- Logging ----------------------------------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"django_eventstream": {"level": "WARNING"}},
+}

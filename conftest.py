@@ -1,0 +1,214 @@
+"""Shared fixtures. ``stack`` runs AWE for real: a uvicorn web server and Celery worker
+subprocesses on a footprint (embedded: SQLite + filesystem broker; production: PostgreSQL +
+Redis), driven over HTTP like a user would."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parent
+PG_URL = os.environ.get("AWE_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+REDIS_URL = os.environ.get("AWE_TEST_REDIS", "redis://127.0.0.1:6379")
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+TERMINAL = {"succeeded", "failed", "cancelled"}
+
+
+def _reachable(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def require_service(name: str, host: str, port: int) -> None:
+    """Skip on a laptop without the service; under CI=true a missing service is a failure."""
+    if _reachable(host, port):
+        return
+    message = f"{name} is not reachable on {host}:{port}"
+    if IN_CI:
+        pytest.fail(f"{message} (CI=true: services must be up)")
+    pytest.skip(f"{message}; start it to run the production-footprint tests")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Stack:
+    """One running AWE: web + workers in subprocesses, sharing an environment."""
+
+    def __init__(self, name: str, env: dict[str, str], data_dir: Path) -> None:
+        self.name = name
+        self.env = env
+        self.data_dir = data_dir
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.procs: list[subprocess.Popen[bytes]] = []
+        self.workers: list[subprocess.Popen[bytes]] = []
+        self.http = requests.Session()
+
+    def _spawn(self, args: list[str], log_name: str) -> subprocess.Popen[bytes]:
+        log = open(self.data_dir / f"{log_name}.log", "ab")  # noqa: SIM115 - closed with the process
+        proc = subprocess.Popen(args, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        self.procs.append(proc)
+        return proc
+
+    def manage(self, *args: str, check: bool = True, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, capture_output=True, text=True,
+            timeout=timeout, check=check,
+        )  # fmt: skip
+
+    def start_web(self) -> None:
+        self._spawn(
+            [sys.executable, "-m", "uvicorn", "awe_project.asgi:application", "--host", "127.0.0.1",
+             "--port", str(self.port), "--log-level", "warning"],
+            "web",
+        )  # fmt: skip
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if self.http.get(f"{self.base}/healthz", timeout=1).ok:
+                    return
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        raise RuntimeError(f"web server did not start; see {self.data_dir / 'web.log'}")
+
+    def start_worker(self, name: str = "w1", concurrency: int = 4, queues: str = "tools,llm,mcp") -> subprocess.Popen[bytes]:
+        proc = self._spawn(
+            [sys.executable, "-m", "celery", "-A", "awe_project", "worker", "-l", "info", "-c", str(concurrency),
+             "-Q", queues, "-n", f"{name}@%h", "--without-mingle", "--without-gossip"],
+            f"worker-{name}",
+        )  # fmt: skip
+        self.workers.append(proc)
+        return proc
+
+    def stop(self) -> None:
+        for proc in self.procs:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+        for proc in self.procs:
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+
+    # --- the API, as a user uses it -----------------------------------------------------------
+    def post(self, path: str, json: Any = None) -> requests.Response:
+        return self.http.post(f"{self.base}{path}", json=json, timeout=30)
+
+    def get(self, path: str, **kwargs: Any) -> requests.Response:
+        return self.http.get(f"{self.base}{path}", timeout=30, **kwargs)
+
+    def submit(self, body: dict[str, Any]) -> dict[str, Any]:
+        response = self.post("/api/jobs", body)
+        assert response.status_code == 201, response.text
+        return dict(response.json())
+
+    def wait(self, job_id: str, timeout: float = 60) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            job = self.get(f"/api/jobs/{job_id}").json()
+            if job["status"] in TERMINAL:
+                return dict(job)
+            time.sleep(0.1)
+        raise AssertionError(f"job {job_id} did not finish in {timeout} s: {self.get(f'/api/jobs/{job_id}/details').text}")
+
+    def logs(self) -> str:
+        return "\n".join(f"--- {p.name}\n{p.read_text(errors='replace')[-4000:]}" for p in self.data_dir.glob("*.log"))
+
+
+def _production_env(base: dict[str, str], db_name: str, redis_db: int) -> dict[str, str]:
+    return {
+        **base,
+        "DATABASE_URL": f"{PG_URL}/{db_name}",
+        "CELERY_BROKER_URL": f"{REDIS_URL}/{redis_db}",
+        "CELERY_RESULT_BACKEND": f"{REDIS_URL}/{redis_db}",
+        "AWE_EVENTSTREAM_REDIS_URL": f"{REDIS_URL}/{redis_db}",
+        "AWE_LOCAL_USER": "local",  # the suite drives the API anonymously, as on a laptop
+    }
+
+
+def _create_database(name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{PG_URL}/postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def _drop_database(name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{PG_URL}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["embedded", "production"])
+def footprint(request: pytest.FixtureRequest) -> str:
+    if request.param == "production":
+        request.applymarker(pytest.mark.production)
+    return str(request.param)
+
+
+@pytest.fixture
+def stack_factory(tmp_path: Path) -> Iterator[Any]:
+    """Build a ``Stack`` on a footprint, migrated; web and workers are started by the test."""
+    made: list[tuple[Stack, str | None, int | None]] = []
+
+    def make(footprint: str, **extra_env: str) -> Stack:
+        data_dir = tmp_path / f"awe-{footprint}-{len(made)}"
+        data_dir.mkdir()
+        base = {
+            k: v for k, v in os.environ.items()
+            if not k.startswith(("AWE_", "CELERY_", "DATABASE_", "DJANGO_", "DOCUMENT_STORE_"))
+        }  # fmt: skip
+        base.update({"AWE_DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1", **extra_env})
+        db_name = redis_db = None
+        if footprint == "production":
+            require_service("PostgreSQL", "127.0.0.1", 5432)
+            require_service("Redis", "127.0.0.1", 6379)
+            import redis
+
+            db_name = f"awe_it_{uuid.uuid4().hex[:10]}"
+            redis_db = 1 + (os.getpid() + len(made)) % 14
+            redis.Redis.from_url(f"{REDIS_URL}/{redis_db}").flushdb()
+            _create_database(db_name)
+            env = _production_env(base, db_name, redis_db)
+            env.update(extra_env)
+        else:
+            env = base
+        stack = Stack(footprint, env, data_dir)
+        made.append((stack, db_name, redis_db))
+        stack.manage("migrate", "-v0")
+        return stack
+
+    yield make
+    for stack, db_name, _ in made:
+        stack.stop()
+        if db_name:
+            _drop_database(db_name)
+
+
+@pytest.fixture
+def stack(stack_factory: Any, footprint: str) -> Iterator[Stack]:
+    """A running stack (web + one worker) on each footprint."""
+    running: Stack = stack_factory(footprint)
+    running.start_web()
+    running.start_worker()
+    yield running

@@ -1,0 +1,66 @@
+"""Submitting jobs and turning goals into running plans."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+
+from executor.scheduling import dispatch, settle
+from jobs import actions
+from jobs.models import Job, JobStatus
+from jobs.transitions import move_job
+from planner import service
+from planner.schema import Plan
+from planner.validate import PlanInvalid
+
+
+def submit(
+    owner: AbstractBaseUser,
+    goal: str,
+    *,
+    context_json: dict[str, Any] | None = None,
+    priority: int = 1,
+    budget: dict[str, Any] | None = None,
+    plan: dict[str, Any] | None = None,
+) -> Job:
+    """Create a job. With an explicit plan it is validated first (``PlanInvalid`` leaves no job
+    behind) and starts at once; otherwise the planner runs on a worker."""
+    checked = service.check(plan) if plan is not None else None
+    with transaction.atomic():
+        job = actions.create_job(owner, goal, context_json=context_json, priority=priority, budget=budget)
+        if plan is not None and checked is not None:
+            _start(job, plan, checked, source="explicit")
+        else:
+            from executor.tasks import plan_job
+
+            transaction.on_commit(lambda: plan_job.apply_async((str(job.pk),), priority=priority))
+    return job
+
+
+def _start(job: Job, raw: dict[str, Any], checked: Plan, *, source: str) -> None:
+    with transaction.atomic():
+        saved = actions.save_plan(job, raw, source=source)
+        actions.create_tasks(saved, checked)
+        move_job(job, JobStatus.RUNNING)
+        dispatch(job.pk)
+
+
+def plan_and_start(job_id: str) -> None:
+    """Worker side of planning: propose, validate, keep the version, start or fail the job."""
+    job = Job.objects.get(pk=job_id)
+    if job.status != JobStatus.QUEUED:
+        return  # a redelivered message for a job already planned
+    job = move_job(job, JobStatus.PLANNING)
+    raw, source = service.propose(job.goal, job.context_json)
+    try:
+        checked = service.check(raw)
+    except PlanInvalid as exc:
+        problems = [p.as_dict() for p in exc.problems]
+        with transaction.atomic():
+            actions.save_plan(job, raw, source=source, problems=problems)
+            move_job(job, JobStatus.FAILED, error=f"plan invalid: {exc}"[:4000])
+        return
+    _start(job, raw, checked, source=source)
+    settle(job.pk)

@@ -1,0 +1,124 @@
+"""Running one task: the plain function behind the ``run_task`` Celery task."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+
+from executor.bindings import bind
+from executor.retry import backoff_s, should_retry
+from executor.scheduling import advance, block_descendants, settle
+from jobs import actions
+from jobs.models import Job, JobStatus, Task, TaskAttempt, TaskStatus
+from jobs.transitions import move_task
+from tools import registry
+from tools.errors import ErrorClass, PermanentToolError, ToolError
+from tools.runtime import invoke
+from tools.spec import ToolContext
+
+log = logging.getLogger(__name__)
+S = TaskStatus
+_BLOCKING = {S.FAILED, S.BLOCKED, S.CANCELLED}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: str  # ran, skipped, blocked, retry, failed
+    retry_in_s: float | None = None
+
+
+def _claim(task_pk: int, worker: str) -> tuple[Task, TaskAttempt] | Outcome:
+    """Lock the task and decide whether this delivery runs it (exactly-once effect)."""
+    with transaction.atomic():
+        task = Task.objects.select_for_update().select_related("job").get(pk=task_pk)
+        if task.job.status != JobStatus.RUNNING or task.status not in (S.PENDING, S.READY, S.RETRYING):
+            return Outcome("skipped")
+        parents = dict(Task.objects.filter(job_id=task.job_id, key__in=task.depends_on).values_list("key", "status"))
+        if any(status in _BLOCKING for status in parents.values()):
+            move_task(task, S.BLOCKED, event={"because": sorted(k for k, s in parents.items() if s in _BLOCKING)})
+            return Outcome("blocked")
+        if len(parents) < len(task.depends_on) or any(s != S.SUCCEEDED for s in parents.values()):
+            return Outcome("skipped")  # a stale message: the task will be sent again when ready
+        if task.status == S.PENDING:
+            task = move_task(task, S.READY)
+        task = move_task(task, S.RUNNING, worker=worker, attempts=task.attempts + 1, event={"worker": worker})
+        return task, actions.start_attempt(task, worker)
+
+
+def _outputs(task: Task) -> dict[str, object]:
+    return dict(Task.objects.filter(job_id=task.job_id, key__in=task.depends_on).values_list("key", "output"))
+
+
+def _cancel_probe(job_id: object, every_s: float = 0.5):  # type: ignore[no-untyped-def]
+    last = [0.0, False]
+
+    def cancelled() -> bool:
+        now = time.monotonic()
+        if now - last[0] >= every_s:
+            last[0] = now
+            last[1] = Job.objects.filter(pk=job_id, status=JobStatus.CANCELLED).exists()
+        return bool(last[1])
+
+    return cancelled
+
+
+def execute(task_pk: int, *, worker: str) -> Outcome:
+    claimed = _claim(task_pk, worker)
+    if isinstance(claimed, Outcome):
+        return claimed
+    task, attempt = claimed
+    spec = registry.get(task.tool)
+    ctx = ToolContext(
+        job_id=str(task.job_id),
+        task_key=task.key,
+        workspace=actions.workspace_dir(task.job_id),
+        save_artifact=lambda name, data, ctype: actions.save_artifact(task, name, data, ctype).path,
+        is_cancelled=_cancel_probe(task.job_id),
+    )
+    try:
+        if spec is None:
+            raise PermanentToolError(f"tool {task.tool!r} is not registered in this worker")
+        inputs = bind(task.inputs, _outputs(task))
+        output = invoke(spec, inputs, ctx, timeout_s=task.timeout_s)
+    except ToolError as exc:
+        return _failed(task, attempt, exc)
+    with transaction.atomic():
+        actions.finish_attempt(attempt, "succeeded")
+        move_task(task, S.SUCCEEDED, output=output, error="", error_class="")
+    advance(task.job_id)
+    settle(task.job_id)
+    return Outcome("ran")
+
+
+def _failed(task: Task, attempt: TaskAttempt, exc: ToolError) -> Outcome:
+    error_class = exc.error_class
+    message = exc.message[:4000]
+    retry = error_class != ErrorClass.CANCELLED and should_retry(
+        error_class, policy=settings.AWE_RETRY_POLICY, attempts=task.attempts, max_attempts=task.max_attempts
+    )
+    with transaction.atomic():
+        actions.finish_attempt(attempt, "retrying" if retry else "failed", error_class=error_class, message=message)
+        if retry:
+            delay = backoff_s(task.attempts, base_s=settings.AWE_RETRY_BACKOFF_S, cap_s=settings.AWE_RETRY_BACKOFF_MAX_S)
+            move_task(
+                task,
+                S.RETRYING,
+                error=message,
+                error_class=error_class,
+                event={"error": message, "error_class": error_class, "retry_in_s": round(delay, 3)},
+            )
+            return Outcome("retry", retry_in_s=delay)
+        if error_class == ErrorClass.CANCELLED:
+            move_task(task, S.CANCELLED, error=message, error_class=error_class)
+            return Outcome("failed")
+        failed = move_task(
+            task, S.FAILED, error=message, error_class=error_class, event={"error": message, "error_class": error_class}
+        )
+        actions.dead_letter(failed, message, error_class)
+        block_descendants(failed)
+    settle(task.job_id)
+    return Outcome("failed")

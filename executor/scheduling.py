@@ -1,0 +1,121 @@
+"""Dispatch, advance and settle: how tasks get to workers and how a job follows its tasks."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from django.db import transaction
+
+from jobs.models import TASK_ACTIVE, Job, JobStatus, Task, TaskStatus
+from jobs.transitions import move_job, move_task
+from planner.compile import compile_dag
+
+log = logging.getLogger(__name__)
+
+S = TaskStatus
+
+
+def _signature(task: Task, priority: int):  # type: ignore[no-untyped-def]
+    from executor.tasks import run_task
+
+    return run_task.si(task.pk).set(priority=priority)
+
+
+def _send(tasks: Iterable[Task], priority: int) -> None:
+    for task in tasks:
+        _signature(task, priority).apply_async()
+
+
+def promote_ready(job: Job) -> list[Task]:
+    """Move pending tasks whose parents all succeeded to ready. Call with the job row locked.
+
+    Returns the promoted tasks that *advance* must send (the canvas sends the others).
+    """
+    tasks = list(Task.objects.filter(job=job).only("key", "status", "depends_on", "dispatch"))
+    done = {t.key for t in tasks if t.status == S.SUCCEEDED}
+    to_send = []
+    for task in tasks:
+        if task.status == S.PENDING and all(dep in done for dep in task.depends_on):
+            move_task(task, S.READY)
+            if task.dispatch == "advance":
+                to_send.append(task)
+    return to_send
+
+
+def advance(job_id: object) -> None:
+    """Lock the job, promote newly ready tasks, and send those the canvas does not carry."""
+    with transaction.atomic():
+        job = Job.objects.select_for_update().get(pk=job_id)
+        if job.status != JobStatus.RUNNING:
+            return
+        to_send = promote_ready(job)
+        if to_send:
+            transaction.on_commit(lambda: _send(to_send, job.priority))
+
+
+def dispatch(job_id: object) -> None:
+    """Compile the job's unfinished tasks into a canvas and send it.
+
+    Succeeded tasks count as done, so a retry recompiles only what is left.
+    """
+    with transaction.atomic():
+        job = Job.objects.select_for_update().get(pk=job_id)
+        tasks = list(Task.objects.filter(job=job).exclude(status__in=[S.SUCCEEDED, S.CANCELLED]))
+        keys = {t.key for t in tasks}
+        parents = {t.key: [d for d in t.depends_on if d in keys] for t in tasks}
+        by_key = {t.key: t for t in tasks}
+        compiled = compile_dag(parents, lambda key: _signature(by_key[key], job.priority))
+        Task.objects.filter(job=job, key__in=compiled.advance).update(dispatch="advance")
+        Task.objects.filter(job=job, key__in=keys - compiled.advance).update(dispatch="canvas")
+        to_send = promote_ready(job)
+        canvas = compiled.canvas
+
+        def send() -> None:
+            if canvas is not None:
+                canvas.apply_async(priority=job.priority)
+            _send(to_send, job.priority)
+
+        transaction.on_commit(send)
+
+
+def descendants(tasks: Iterable[Task], key: str) -> set[str]:
+    children: dict[str, set[str]] = {}
+    for t in tasks:
+        for dep in t.depends_on:
+            children.setdefault(dep, set()).add(t.key)
+    found: set[str] = set()
+    frontier = [key]
+    while frontier:
+        for child in children.get(frontier.pop(), ()):
+            if child not in found:
+                found.add(child)
+                frontier.append(child)
+    return found
+
+
+def block_descendants(task: Task) -> None:
+    """A task failed for good: everything downstream that has not run waits as blocked."""
+    tasks = list(Task.objects.filter(job_id=task.job_id))
+    below = descendants(tasks, task.key)
+    for other in tasks:
+        if other.key in below and other.status in (S.PENDING, S.READY):
+            move_task(other, S.BLOCKED, event={"because": task.key})
+
+
+def settle(job_id: object) -> None:
+    """Derive the job's status from its tasks once nothing more can run."""
+    with transaction.atomic():
+        job = Job.objects.select_for_update().get(pk=job_id)
+        if job.status != JobStatus.RUNNING:
+            return
+        tasks = list(Task.objects.filter(job=job).only("key", "status", "error"))
+        if all(t.status == S.SUCCEEDED for t in tasks):
+            move_job(job, JobStatus.SUCCEEDED)
+            return
+        if any(t.status in TASK_ACTIVE or t.status == S.PENDING for t in tasks):
+            return
+        failed = [t for t in tasks if t.status == S.FAILED]
+        if failed:
+            reason = "; ".join(f"task {t.key!r} failed: {t.error}" for t in failed)
+            move_job(job, JobStatus.FAILED, error=reason[:4000])

@@ -1,0 +1,15 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from jobs.api import views
+
+router = SimpleRouter(trailing_slash=False)
+router.register("jobs", views.JobViewSet, basename="job")
+
+urlpatterns = [
+    path("jobs/<uuid:pk>/events", views.JobEventsView.as_view(), name="job-events"),
+    path("tools", views.ToolListView.as_view(), name="tools"),
+    path("artifacts/download", views.ArtifactDownloadView.as_view(), name="artifact-download"),
+    path("workspace/download", views.WorkspaceDownloadView.as_view(), name="workspace-download"),
+    *router.urls,
+]

@@ -1,0 +1,167 @@
+"""REST API views: parse, call a plain function, shape the output."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponseBase
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from executor.control import cancel_job
+from executor.planning import submit
+from jobs.api import downloads
+from jobs.api.serializers import (
+    JobCreateSerializer,
+    JobDetailSerializer,
+    JobSerializer,
+    TaskSerializer,
+    ToolSerializer,
+)
+from jobs.events import job_channel
+from jobs.models import Job, JobStatus, Task
+from tools.registry import catalogue
+
+
+def visible_jobs(user: Any) -> QuerySet[Job]:
+    jobs = Job.objects.select_related("owner")
+    return jobs if user.is_staff else jobs.filter(owner=user)
+
+
+class JobViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):  # type: ignore[type-arg]
+    """Jobs: submit a goal (or an explicit plan), list, inspect and steer them."""
+
+    serializer_class = JobSerializer
+    lookup_value_regex = "[0-9a-fA-F-]{36}"
+
+    def get_queryset(self) -> QuerySet[Job]:
+        jobs = visible_jobs(self.request.user)
+        wanted = self.request.query_params.get("status")
+        if wanted:
+            statuses = [s.strip() for s in wanted.split(",") if s.strip()]
+            unknown = sorted(set(statuses) - set(JobStatus.values))
+            if unknown:
+                raise ValidationError({"status": [f"unknown status {', '.join(unknown)}; use {', '.join(JobStatus.values)}"]})
+            jobs = jobs.filter(status__in=statuses)
+        return jobs.order_by("-created_at")
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        jobs = list(page or [])
+        counts: dict[Any, Counter[str]] = {job.pk: Counter() for job in jobs}
+        for job_id, task_status in Task.objects.filter(job__in=jobs).values_list("job_id", "status"):
+            counts[job_id][task_status] += 1
+        for job in jobs:
+            job.task_counts = dict(counts[job.pk])  # type: ignore[attr-defined]
+        return self.get_paginated_response(JobSerializer(jobs, many=True).data)
+
+    @extend_schema(
+        request=JobCreateSerializer,
+        responses={201: JobSerializer},
+        parameters=[
+            OpenApiParameter("status", OpenApiTypes.STR, description="Comma-separated statuses to keep"),
+        ],
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        incoming = JobCreateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        job = submit(
+            request.user,
+            data["goal"],
+            context_json=data.get("context_json") or {},
+            priority=data.get("priority", 1),
+            budget=data.get("budget") or {},
+            plan=data.get("plan"),
+        )
+        return Response(JobSerializer(job).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=JobDetailSerializer)
+    @action(detail=True, methods=["get"])
+    def details(self, request: Request, pk: str | None = None) -> Response:
+        job = self.get_object()
+        return Response(JobDetailSerializer(job).data)
+
+    @extend_schema(responses=TaskSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def tasks(self, request: Request, pk: str | None = None) -> Response:
+        job = self.get_object()
+        return Response(TaskSerializer(job.tasks.order_by("id"), many=True).data)
+
+    @extend_schema(responses=TaskSerializer)
+    @action(detail=True, methods=["get"], url_path=r"tasks/(?P<task_id>[^/]+)")
+    def task(self, request: Request, pk: str | None = None, task_id: str | None = None) -> Response:
+        job = self.get_object()
+        task = get_object_or_404(Task, job=job, key=task_id)
+        return Response(TaskSerializer(task).data)
+
+    @extend_schema(request=None, responses=JobSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: str | None = None) -> Response:
+        job = cancel_job(self.get_object())
+        return Response(JobSerializer(job).data)
+
+
+class EventStreamRenderer(BaseRenderer):
+    media_type = "text/event-stream"
+    format = "sse"
+
+    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None) -> bytes:
+        return b"" if data is None else JSONRenderer().render(data)
+
+
+class JobEventsView(APIView):
+    """Server-sent events of one job: its history from the start (or from ``Last-Event-ID`` /
+    ``?lastEventId=``), then live events."""
+
+    renderer_classes = [EventStreamRenderer, JSONRenderer]
+
+    @extend_schema(responses={(200, "text/event-stream"): OpenApiTypes.STR})
+    def get(self, request: Request, pk: str) -> HttpResponseBase:
+        from django_eventstream.views import events
+
+        job = get_object_or_404(visible_jobs(request.user), pk=pk)
+        raw: HttpRequest = request._request
+        raw.user = request.user
+        channel = job_channel(job.pk)
+        if not raw.META.get("HTTP_LAST_EVENT_ID") and not raw.GET.get("lastEventId"):
+            raw.META["HTTP_LAST_EVENT_ID"] = f"{channel}:0"  # a new client gets the whole history
+        return events(raw, channels=[channel])
+
+
+class ToolListView(APIView):
+    """Every registered tool with its input and output JSON Schemas."""
+
+    @extend_schema(responses=ToolSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        return Response([spec.describe() for spec in catalogue().values()])
+
+
+class ArtifactDownloadView(APIView):
+    """Download an artifact by its path relative to the artifact root."""
+
+    @extend_schema(parameters=[OpenApiParameter("path", OpenApiTypes.STR, required=True)], responses={200: OpenApiTypes.BINARY})
+    def get(self, request: Request) -> FileResponse:
+        artifact = downloads.find_artifact(request.query_params.get("path", ""), visible_jobs(request.user))
+        return downloads.artifact_response(artifact)
+
+
+class WorkspaceDownloadView(APIView):
+    """Download a file from a job workspace: ``path=<job id>/<path inside the workspace>``."""
+
+    @extend_schema(parameters=[OpenApiParameter("path", OpenApiTypes.STR, required=True)], responses={200: OpenApiTypes.BINARY})
+    def get(self, request: Request) -> FileResponse:
+        target = downloads.find_workspace_file(request.query_params.get("path", ""), visible_jobs(request.user))
+        if target is None:
+            raise Http404("no such file")
+        return FileResponse(target.open("rb"), as_attachment=True, filename=target.name)

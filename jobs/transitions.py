@@ -1,0 +1,94 @@
+"""The one place where job and task statuses change.
+
+Each move is checked against the state machine (docs/state-machines.md), saved, and recorded
+as an event in the same transaction.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from jobs.events import record
+from jobs.models import JOB_TERMINAL, TASK_TERMINAL, Job, JobStatus, Task, TaskStatus
+
+J, T = JobStatus, TaskStatus
+
+JOB_MOVES: dict[str, set[str]] = {
+    J.QUEUED: {J.PLANNING, J.RUNNING, J.FAILED, J.CANCELLED},
+    J.PLANNING: {J.RUNNING, J.FAILED, J.CANCELLED},
+    J.RUNNING: {J.SUCCEEDED, J.FAILED, J.CANCELLED},
+    J.FAILED: {J.RUNNING},  # a retry of failed tasks resumes the job
+    J.SUCCEEDED: set(),
+    J.CANCELLED: set(),
+}
+
+TASK_MOVES: dict[str, set[str]] = {
+    T.PENDING: {T.READY, T.BLOCKED, T.CANCELLED},
+    T.READY: {T.RUNNING, T.PENDING, T.BLOCKED, T.CANCELLED},
+    T.RUNNING: {T.SUCCEEDED, T.FAILED, T.RETRYING, T.READY, T.CANCELLED},
+    T.RETRYING: {T.RUNNING, T.READY, T.FAILED, T.CANCELLED},
+    T.FAILED: {T.READY, T.PENDING},
+    T.BLOCKED: {T.PENDING, T.READY, T.CANCELLED},
+    T.SUCCEEDED: set(),
+    T.CANCELLED: set(),
+}
+
+
+class IllegalTransition(Exception):
+    def __init__(self, what: str, current: str, target: str) -> None:
+        super().__init__(f"{what} is {current}; it cannot become {target}")
+        self.current = current
+        self.target = target
+
+
+def move_job(job: Job, to: JobStatus, *, error: str | None = None, **payload: Any) -> Job:
+    """Move a job to ``to``; returns the fresh, locked-and-saved row."""
+    with transaction.atomic():
+        locked = Job.objects.select_for_update().get(pk=job.pk)
+        if to not in JOB_MOVES[locked.status]:
+            raise IllegalTransition(f"job {locked.pk}", locked.status, to)
+        previous = locked.status
+        now = timezone.now()
+        locked.status = to
+        if to == J.RUNNING and locked.started_at is None:
+            locked.started_at = now
+        if to in JOB_TERMINAL:
+            locked.finished_at = now
+        elif to == J.RUNNING:
+            locked.finished_at = None
+        if error is not None:
+            locked.error = error
+        elif to == J.RUNNING:
+            locked.error = ""
+        locked.save(update_fields=["status", "started_at", "finished_at", "error", "updated_at"])
+        data = {"from": previous, **payload}
+        if locked.error:
+            data["error"] = locked.error
+        record(locked, f"job.{to}", data)
+    return locked
+
+
+def move_task(task: Task, to: TaskStatus, *, event: dict[str, Any] | None = None, **fields: Any) -> Task:
+    """Move a task to ``to`` and set ``fields`` on it; returns the fresh, saved row."""
+    with transaction.atomic():
+        locked = Task.objects.select_for_update().get(pk=task.pk)
+        if to not in TASK_MOVES[locked.status]:
+            raise IllegalTransition(f"task {locked.key!r}", locked.status, to)
+        previous = locked.status
+        now = timezone.now()
+        locked.status = to
+        if to == T.RUNNING:
+            locked.started_at = now
+            locked.finished_at = None
+        elif to in TASK_TERMINAL or to == T.BLOCKED:
+            locked.finished_at = now
+        elif to in (T.PENDING, T.READY):
+            locked.finished_at = None
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        locked.save()
+        record(locked.job_id, f"task.{to}", {"from": previous, **(event or {})}, task_key=locked.key)
+    return locked

@@ -1,0 +1,154 @@
+"""Plan validation: pure functions that return every problem at once, as structured data."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from planner.dag import find_cycle
+from planner.schema import Plan, PlanTask, dependencies, iter_refs, parse_ref
+from tools.runtime import schema_problems
+from tools.spec import JSON, ToolSpec
+
+_PLACEHOLDER = {"string": "", "integer": 0, "number": 0, "boolean": False, "array": [], "object": {}}
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: str
+    message: str
+    task: str | None = None
+    field: str | None = None
+
+    def as_dict(self) -> dict[str, str | None]:
+        return asdict(self)
+
+
+class PlanInvalid(Exception):
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(p.message for p in problems))
+        self.problems = problems
+
+
+def _resolve(schema: JSON, root: JSON) -> JSON:
+    while isinstance(schema, dict) and "$ref" in schema and schema["$ref"].startswith("#/$defs/"):
+        schema = root.get("$defs", {}).get(schema["$ref"][len("#/$defs/") :], {})
+    return schema
+
+
+def output_field_schema(output_schema: JSON, path: list[str]) -> JSON | None:
+    """The schema of ``path`` inside a tool's output, ``{}`` if free-form, ``None`` if absent."""
+    node = _resolve(output_schema, output_schema)
+    for part in path:
+        if "properties" in node:
+            if part not in node["properties"]:
+                return None
+            node = _resolve(node["properties"][part], output_schema)
+        elif node.get("type") == "array" and part.isdigit():
+            node = _resolve(node.get("items", {}), output_schema)
+        elif "anyOf" in node or node.get("type") in (None, "object"):
+            return {}  # free-form: cannot be checked statically
+        else:
+            return None
+    return node
+
+
+def _placeholder(schema: JSON | None) -> Any:
+    kind = (schema or {}).get("type")
+    if isinstance(kind, str) and kind in _PLACEHOLDER:
+        return _PLACEHOLDER[kind]
+    return None
+
+
+def _bind_placeholders(value: Any, ref_schemas: Mapping[str, JSON | None]) -> Any:
+    if isinstance(value, dict):
+        if set(value) == {"$ref"} and isinstance(value["$ref"], str):
+            return _placeholder(ref_schemas.get(value["$ref"]))
+        return {k: _bind_placeholders(v, ref_schemas) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_bind_placeholders(v, ref_schemas) for v in value]
+    return value
+
+
+def _schema_errors(exc: ValidationError) -> list[Problem]:
+    problems = []
+    for err in exc.errors():
+        loc = list(err["loc"])
+        task = f"tasks[{loc[1]}]" if len(loc) > 1 and loc[0] == "tasks" else None
+        field = ".".join(str(p) for p in loc[2:]) if len(loc) > 2 else None
+        where = ".".join(str(p) for p in loc) or "plan"
+        problems.append(Problem("schema", f"{where}: {err['msg']}", task, field))
+    return problems
+
+
+def _task_problems(task: PlanTask, by_id: Mapping[str, PlanTask], catalogue: Mapping[str, ToolSpec]) -> list[Problem]:
+    problems: list[Problem] = []
+    spec = catalogue.get(task.tool)
+    if spec is None:
+        problems.append(Problem("unknown_tool", f"task {task.id!r}: unknown tool {task.tool!r}", task.id, "tool"))
+    for dep in task.depends_on:
+        if dep == task.id:
+            problems.append(Problem("self_dependency", f"task {task.id!r} depends on itself", task.id, "depends_on"))
+        elif dep not in by_id:
+            problems.append(
+                Problem("unknown_dependency", f"task {task.id!r} depends on unknown task {dep!r}", task.id, "depends_on")
+            )
+    ref_schemas: dict[str, JSON | None] = {}
+    for ref in iter_refs(task.inputs):
+        parsed = parse_ref(ref)
+        if parsed is None:
+            problems.append(
+                Problem("bad_ref", f"task {task.id!r}: {ref!r} is not of the form '<task>.output.<field>'", task.id, "inputs")
+            )
+            continue
+        source, path = parsed
+        upstream = by_id.get(source)
+        if source == task.id:
+            problems.append(Problem("self_ref", f"task {task.id!r} binds its own output {ref!r}", task.id, "inputs"))
+        elif upstream is None:
+            problems.append(Problem("unknown_ref", f"task {task.id!r}: {ref!r} names unknown task {source!r}", task.id, "inputs"))
+        elif (up_spec := catalogue.get(upstream.tool)) is not None:
+            field_schema = output_field_schema(up_spec.output_schema, path)
+            if field_schema is None:
+                problems.append(
+                    Problem(
+                        "unknown_output",
+                        f"task {task.id!r}: {ref!r}: tool {upstream.tool!r} has no output field {'.'.join(path)!r}",
+                        task.id,
+                        "inputs",
+                    )
+                )
+            ref_schemas[ref] = field_schema
+    if spec is not None:
+        bound = _bind_placeholders(task.inputs, ref_schemas)
+        for message in schema_problems(spec.input_schema, bound):
+            problems.append(Problem("bad_input", f"task {task.id!r}: inputs.{message}", task.id, "inputs"))
+    return problems
+
+
+def validate_plan(raw: object, catalogue: Mapping[str, ToolSpec], *, max_tasks: int) -> Plan:
+    """Parse and check a plan; raise ``PlanInvalid`` listing every problem found."""
+    try:
+        plan = Plan.model_validate(raw)
+    except ValidationError as exc:
+        raise PlanInvalid(_schema_errors(exc)) from None
+    problems: list[Problem] = []
+    if len(plan.tasks) > max_tasks:
+        problems.append(Problem("too_many_tasks", f"plan has {len(plan.tasks)} tasks; the limit is {max_tasks}"))
+    by_id: dict[str, PlanTask] = {}
+    for task in plan.tasks:
+        if task.id in by_id:
+            problems.append(Problem("duplicate_id", f"task id {task.id!r} is used more than once", task.id, "id"))
+        by_id[task.id] = task
+    for task in plan.tasks:
+        problems.extend(_task_problems(task, by_id, catalogue))
+    graph = {t.id: [d for d in dependencies(t) if d in by_id and d != t.id] for t in by_id.values()}
+    cycle = find_cycle(graph)
+    if cycle:
+        problems.append(Problem("cycle", f"plan has a cycle: {' -> '.join(cycle)}", cycle[0], "depends_on"))
+    if problems:
+        raise PlanInvalid(problems)
+    return plan

@@ -1,0 +1,1 @@
+"""Core tools: files in the job workspace, Markdown rendering, pauses."""
