@@ -64,7 +64,9 @@ class Stack:
 
     def _spawn(self, args: list[str], log_name: str) -> subprocess.Popen[bytes]:
         log = open(self.data_dir / f"{log_name}.log", "ab")  # noqa: SIM115 - closed with the process
-        proc = subprocess.Popen(args, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(
+            args, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
         self.procs.append(proc)
         return proc
 
@@ -89,7 +91,9 @@ class Stack:
                 time.sleep(0.1)
         raise RuntimeError(f"web server did not start; see {self.data_dir / 'web.log'}")
 
-    def start_worker(self, name: str = "w1", concurrency: int = 4, queues: str = "tools,llm,mcp") -> subprocess.Popen[bytes]:
+    def start_worker(
+        self, name: str = "w1", concurrency: int = 4, queues: str = "tools,llm,mcp"
+    ) -> subprocess.Popen[bytes]:
         proc = self._spawn(
             [sys.executable, "-m", "celery", "-A", "awe_project", "worker", "-l", "info", "-c", str(concurrency),
              "-Q", queues, "-n", f"{name}@%h", "--without-mingle", "--without-gossip"],
@@ -128,7 +132,9 @@ class Stack:
             if job["status"] in TERMINAL:
                 return dict(job)
             time.sleep(0.1)
-        raise AssertionError(f"job {job_id} did not finish in {timeout} s: {self.get(f'/api/jobs/{job_id}/details').text}")
+        raise AssertionError(
+            f"job {job_id} did not finish in {timeout} s: {self.get(f'/api/jobs/{job_id}/details').text}"
+        )
 
     def logs(self) -> str:
         return "\n".join(f"--- {p.name}\n{p.read_text(errors='replace')[-4000:]}" for p in self.data_dir.glob("*.log"))
@@ -143,6 +149,17 @@ def _production_env(base: dict[str, str], db_name: str, redis_db: int) -> dict[s
         "AWE_EVENTSTREAM_REDIS_URL": f"{REDIS_URL}/{redis_db}",
         "AWE_LOCAL_USER": "local",  # the suite drives the API anonymously, as on a laptop
     }
+
+
+def _claim_redis_db(client: Any) -> int:
+    """Claim a Redis database number (1-15) so concurrent test runs never share one."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        for number in range(1, 16):
+            if client.set(f"awe-test-claim:{number}", os.getpid(), nx=True, ex=900):
+                return number
+        time.sleep(0.5)
+    raise RuntimeError("no free Redis database for the test stack")
 
 
 def _create_database(name: str) -> None:
@@ -186,7 +203,7 @@ def stack_factory(tmp_path: Path) -> Iterator[Any]:
             import redis
 
             db_name = f"awe_it_{uuid.uuid4().hex[:10]}"
-            redis_db = 1 + (os.getpid() + len(made)) % 14
+            redis_db = _claim_redis_db(redis.Redis.from_url(f"{REDIS_URL}/0"))
             redis.Redis.from_url(f"{REDIS_URL}/{redis_db}").flushdb()
             _create_database(db_name)
             env = _production_env(base, db_name, redis_db)
@@ -199,10 +216,14 @@ def stack_factory(tmp_path: Path) -> Iterator[Any]:
         return stack
 
     yield make
-    for stack, db_name, _ in made:
+    for stack, db_name, redis_db in made:
         stack.stop()
         if db_name:
             _drop_database(db_name)
+        if redis_db is not None:
+            import redis
+
+            redis.Redis.from_url(f"{REDIS_URL}/0").delete(f"awe-test-claim:{redis_db}")
 
 
 @pytest.fixture

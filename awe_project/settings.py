@@ -13,6 +13,7 @@ Every variable is listed with a comment in ``.env.example``.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import environ
@@ -88,6 +89,7 @@ TEMPLATES = [
 # --- Database ---------------------------------------------------------------------------------
 DATABASE_URL = env.str("DATABASE_URL", default="")
 EMBEDDED = not DATABASE_URL
+DATABASES: dict[str, dict[str, Any]]
 if EMBEDDED:
     DATABASES = {
         "default": {
@@ -249,9 +251,7 @@ AWE_MAX_PLAN_TASKS = env.int("AWE_MAX_PLAN_TASKS", default=200)
 AWE_MAX_ATTEMPTS = env.int("AWE_MAX_ATTEMPTS", default=3)
 AWE_RETRY_POLICY = env.str("AWE_RETRY_POLICY", default="transient")
 if AWE_RETRY_POLICY not in {"transient", "any", "none"}:
-    raise environ.ImproperlyConfigured(
-        f"AWE_RETRY_POLICY={AWE_RETRY_POLICY!r}; choose transient, any or none"
-    )
+    raise environ.ImproperlyConfigured(f"AWE_RETRY_POLICY={AWE_RETRY_POLICY!r}; choose transient, any or none")
 AWE_RETRY_BACKOFF_S = env.float("AWE_RETRY_BACKOFF_S", default=1.0)
 AWE_RETRY_BACKOFF_MAX_S = env.float("AWE_RETRY_BACKOFF_MAX_S", default=60.0)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from executor.scheduling import dispatch, settle
@@ -17,7 +17,7 @@ from planner.validate import PlanInvalid
 
 
 def submit(
-    owner: AbstractBaseUser,
+    owner: User,
     goal: str,
     *,
     context_json: dict[str, Any] | None = None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -53,7 +54,7 @@ def _outputs(task: Task) -> dict[str, object]:
     return dict(Task.objects.filter(job_id=task.job_id, key__in=task.depends_on).values_list("key", "output"))
 
 
-def _cancel_probe(job_id: object, every_s: float = 0.5):  # type: ignore[no-untyped-def]
+def _cancel_probe(job_id: uuid.UUID | str, every_s: float = 0.5):  # type: ignore[no-untyped-def]
     last = [0.0, False]
 
     def cancelled() -> bool:
@@ -103,7 +104,9 @@ def _failed(task: Task, attempt: TaskAttempt, exc: ToolError) -> Outcome:
     with transaction.atomic():
         actions.finish_attempt(attempt, "retrying" if retry else "failed", error_class=error_class, message=message)
         if retry:
-            delay = backoff_s(task.attempts, base_s=settings.AWE_RETRY_BACKOFF_S, cap_s=settings.AWE_RETRY_BACKOFF_MAX_S)
+            delay = backoff_s(
+                task.attempts, base_s=settings.AWE_RETRY_BACKOFF_S, cap_s=settings.AWE_RETRY_BACKOFF_MAX_S
+            )
             move_task(
                 task,
                 S.RETRYING,

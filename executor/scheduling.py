@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Iterable
 
 from django.db import transaction
@@ -43,7 +44,7 @@ def promote_ready(job: Job) -> list[Task]:
     return to_send
 
 
-def advance(job_id: object) -> None:
+def advance(job_id: uuid.UUID | str) -> None:
     """Lock the job, promote newly ready tasks, and send those the canvas does not carry."""
     with transaction.atomic():
         job = Job.objects.select_for_update().get(pk=job_id)
@@ -54,7 +55,7 @@ def advance(job_id: object) -> None:
             transaction.on_commit(lambda: _send(to_send, job.priority))
 
 
-def dispatch(job_id: object) -> None:
+def dispatch(job_id: uuid.UUID | str) -> None:
     """Compile the job's unfinished tasks into a canvas and send it.
 
     Succeeded tasks count as done, so a retry recompiles only what is left.
@@ -103,7 +104,7 @@ def block_descendants(task: Task) -> None:
             move_task(other, S.BLOCKED, event={"because": task.key})
 
 
-def settle(job_id: object) -> None:
+def settle(job_id: uuid.UUID | str) -> None:
     """Derive the job's status from its tasks once nothing more can run."""
     with transaction.atomic():
         job = Job.objects.select_for_update().get(pk=job_id)

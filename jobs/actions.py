@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import transaction
@@ -21,7 +21,7 @@ from planner.schema import dependencies
 
 
 def create_job(
-    owner: AbstractBaseUser,
+    owner: User,
     goal: str,
     *,
     context_json: dict[str, Any] | None = None,

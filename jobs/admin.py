@@ -13,7 +13,7 @@ class TaskInline(admin.TabularInline):  # type: ignore[type-arg]
     can_delete = False
     show_change_link = True
     fields = ["key", "tool", "status", "attempts", "worker", "started_at", "finished_at", "error"]
-    readonly_fields = fields
+    readonly_fields = ["key", "tool", "status", "attempts", "worker", "started_at", "finished_at", "error"]
 
 
 class EventInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -21,7 +21,7 @@ class EventInline(admin.TabularInline):  # type: ignore[type-arg]
     extra = 0
     can_delete = False
     fields = ["seq", "type", "task_key", "payload", "created_at"]
-    readonly_fields = fields
+    readonly_fields = ["seq", "type", "task_key", "payload", "created_at"]
     ordering = ["-seq"]
 
 
@@ -30,7 +30,7 @@ class PlanInline(admin.TabularInline):  # type: ignore[type-arg]
     extra = 0
     can_delete = False
     fields = ["version", "source", "valid", "problems", "created_at"]
-    readonly_fields = fields
+    readonly_fields = ["version", "source", "valid", "problems", "created_at"]
 
 
 @admin.register(Job)
@@ -52,7 +52,7 @@ class AttemptInline(admin.TabularInline):  # type: ignore[type-arg]
     extra = 0
     can_delete = False
     fields = ["number", "worker", "started_at", "finished_at", "outcome", "error_class", "message"]
-    readonly_fields = fields
+    readonly_fields = ["number", "worker", "started_at", "finished_at", "outcome", "error_class", "message"]
 
 
 @admin.register(Task)

@@ -126,6 +126,9 @@ class TaskAttempt(models.Model):
         ordering = ["task", "number"]
         constraints = [models.UniqueConstraint(fields=["task", "number"], name="attempt_number_unique")]
 
+    def __str__(self) -> str:
+        return f"attempt {self.number} of {self.task_id}: {self.outcome or 'running'}"
+
 
 class Artifact(models.Model):
     job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="artifacts")

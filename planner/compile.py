@@ -70,7 +70,9 @@ def _series_split(nodes: Sequence[str], anc: Mapping[str, set[str]]) -> int | No
     return None
 
 
-def _compile(nodes: Sequence[str], parents: Mapping[str, set[str]], anc: Mapping[str, set[str]], make_sig: MakeSig) -> _Part:
+def _compile(
+    nodes: Sequence[str], parents: Mapping[str, set[str]], anc: Mapping[str, set[str]], make_sig: MakeSig
+) -> _Part:
     if len(nodes) == 1:
         return _Part(make_sig(nodes[0]), set())
     components = _components(nodes, parents)
@@ -109,7 +111,9 @@ def waits_for(canvas: Any) -> dict[str, set[str]]:
     """
 
     def walk(node: Any) -> tuple[list[str], dict[str, set[str]]]:
-        if isinstance(node, chain) or (isinstance(node, Signature) and "tasks" in node.kwargs and node.task == "celery.chain"):
+        if isinstance(node, chain) or (
+            isinstance(node, Signature) and "tasks" in node.kwargs and node.task == "celery.chain"
+        ):
             done: list[str] = []
             waits: dict[str, set[str]] = {}
             for child in node.tasks:

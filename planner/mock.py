@@ -42,12 +42,12 @@ def keywords(goal: str, limit: int = 5) -> list[str]:
 
 def mock_plan(goal: str, context: dict[str, Any]) -> dict[str, Any]:
     topics = keywords(goal)
-    steps = [f"Define the scope of '{t}'" for t in topics[:2]] + [
-        f"Implement and test {t}" for t in topics
-    ] + ["Review the result against the goal", "Publish the summary artifact"]
-    context_lines = "".join(
-        f"- {key}: {json.dumps(value)[:200]}\n" for key, value in sorted(context.items())
+    steps = (
+        [f"Define the scope of '{t}'" for t in topics[:2]]
+        + [f"Implement and test {t}" for t in topics]
+        + ["Review the result against the goal", "Publish the summary artifact"]
     )
+    context_lines = "".join(f"- {key}: {json.dumps(value)[:200]}\n" for key, value in sorted(context.items()))
     brief = f"# Goal\n\n{goal}\n\n## Context\n\n{context_lines or NO_CONTEXT}"
     return {
         "tasks": [

@@ -94,14 +94,21 @@ def _task_problems(task: PlanTask, by_id: Mapping[str, PlanTask], catalogue: Map
             problems.append(Problem("self_dependency", f"task {task.id!r} depends on itself", task.id, "depends_on"))
         elif dep not in by_id:
             problems.append(
-                Problem("unknown_dependency", f"task {task.id!r} depends on unknown task {dep!r}", task.id, "depends_on")
+                Problem(
+                    "unknown_dependency", f"task {task.id!r} depends on unknown task {dep!r}", task.id, "depends_on"
+                )
             )
     ref_schemas: dict[str, JSON | None] = {}
     for ref in iter_refs(task.inputs):
         parsed = parse_ref(ref)
         if parsed is None:
             problems.append(
-                Problem("bad_ref", f"task {task.id!r}: {ref!r} is not of the form '<task>.output.<field>'", task.id, "inputs")
+                Problem(
+                    "bad_ref",
+                    f"task {task.id!r}: {ref!r} is not of the form '<task>.output.<field>'",
+                    task.id,
+                    "inputs",
+                )
             )
             continue
         source, path = parsed
@@ -109,7 +116,9 @@ def _task_problems(task: PlanTask, by_id: Mapping[str, PlanTask], catalogue: Map
         if source == task.id:
             problems.append(Problem("self_ref", f"task {task.id!r} binds its own output {ref!r}", task.id, "inputs"))
         elif upstream is None:
-            problems.append(Problem("unknown_ref", f"task {task.id!r}: {ref!r} names unknown task {source!r}", task.id, "inputs"))
+            problems.append(
+                Problem("unknown_ref", f"task {task.id!r}: {ref!r} names unknown task {source!r}", task.id, "inputs")
+            )
         elif (up_spec := catalogue.get(upstream.tool)) is not None:
             field_schema = output_field_schema(up_spec.output_schema, path)
             if field_schema is None:

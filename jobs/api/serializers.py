@@ -37,7 +37,9 @@ class BudgetSerializer(StrictSerializer):
 class JobCreateSerializer(StrictSerializer):
     goal = serializers.CharField(max_length=MAX_GOAL_CHARS, trim_whitespace=True)
     context_json = serializers.JSONField(required=False, default=dict)
-    priority = serializers.IntegerField(required=False, default=1, min_value=PRIORITY_RANGE[0], max_value=PRIORITY_RANGE[1])
+    priority = serializers.IntegerField(
+        required=False, default=1, min_value=PRIORITY_RANGE[0], max_value=PRIORITY_RANGE[1]
+    )
     budget = BudgetSerializer(required=False)
     plan = serializers.JSONField(required=False, help_text="An explicit plan: skips the planner, not validation")
 

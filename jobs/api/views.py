@@ -51,7 +51,9 @@ class JobViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retrieve
             statuses = [s.strip() for s in wanted.split(",") if s.strip()]
             unknown = sorted(set(statuses) - set(JobStatus.values))
             if unknown:
-                raise ValidationError({"status": [f"unknown status {', '.join(unknown)}; use {', '.join(JobStatus.values)}"]})
+                raise ValidationError(
+                    {"status": [f"unknown status {', '.join(unknown)}; use {', '.join(JobStatus.values)}"]}
+                )
             jobs = jobs.filter(status__in=statuses)
         return jobs.order_by("-created_at")
 
@@ -77,7 +79,7 @@ class JobViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retrieve
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
         job = submit(
-            request.user,
+            request.user,  # type: ignore[arg-type]  # IsAuthenticated: never anonymous here
             data["goal"],
             context_json=data.get("context_json") or {},
             priority=data.get("priority", 1),
@@ -150,7 +152,9 @@ class ToolListView(APIView):
 class ArtifactDownloadView(APIView):
     """Download an artifact by its path relative to the artifact root."""
 
-    @extend_schema(parameters=[OpenApiParameter("path", OpenApiTypes.STR, required=True)], responses={200: OpenApiTypes.BINARY})
+    @extend_schema(
+        parameters=[OpenApiParameter("path", OpenApiTypes.STR, required=True)], responses={200: OpenApiTypes.BINARY}
+    )
     def get(self, request: Request) -> FileResponse:
         artifact = downloads.find_artifact(request.query_params.get("path", ""), visible_jobs(request.user))
         return downloads.artifact_response(artifact)
@@ -159,7 +163,9 @@ class ArtifactDownloadView(APIView):
 class WorkspaceDownloadView(APIView):
     """Download a file from a job workspace: ``path=<job id>/<path inside the workspace>``."""
 
-    @extend_schema(parameters=[OpenApiParameter("path", OpenApiTypes.STR, required=True)], responses={200: OpenApiTypes.BINARY})
+    @extend_schema(
+        parameters=[OpenApiParameter("path", OpenApiTypes.STR, required=True)], responses={200: OpenApiTypes.BINARY}
+    )
     def get(self, request: Request) -> FileResponse:
         target = downloads.find_workspace_file(request.query_params.get("path", ""), visible_jobs(request.user))
         if target is None:

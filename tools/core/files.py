@@ -97,7 +97,5 @@ def list_files(inp: ListFilesIn, ctx: ToolContext) -> ListFilesOut:
             if item.is_symlink() or not item.is_file():
                 continue
             if fnmatch.fnmatch(item.name, inp.pattern) and not item.name.startswith("."):
-                entries.append(
-                    FileEntry(path=item.relative_to(root).as_posix(), bytes=item.stat().st_size)
-                )
+                entries.append(FileEntry(path=item.relative_to(root).as_posix(), bytes=item.stat().st_size))
     return ListFilesOut(files=entries, count=len(entries))
