@@ -15,7 +15,7 @@ from executor.retry import backoff_s, should_retry
 from executor.scheduling import advance, block_descendants, settle
 from jobs import actions
 from jobs.models import Job, JobStatus, Task, TaskAttempt, TaskStatus
-from jobs.transitions import move_task
+from jobs.transitions import lock_job_of, move_task
 from tools import registry
 from tools.errors import ErrorClass, PermanentToolError, ToolError
 from tools.runtime import invoke
@@ -35,6 +35,7 @@ class Outcome:
 def _claim(task_pk: int, worker: str) -> tuple[Task, TaskAttempt] | Outcome:
     """Lock the task and decide whether this delivery runs it (exactly-once effect)."""
     with transaction.atomic():
+        lock_job_of(Task.objects.only("job_id").get(pk=task_pk))
         task = Task.objects.select_for_update().select_related("job").get(pk=task_pk)
         if task.job.status != JobStatus.RUNNING or task.status not in (S.PENDING, S.READY, S.RETRYING):
             return Outcome("skipped")

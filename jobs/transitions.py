@@ -44,6 +44,12 @@ class IllegalTransition(Exception):
         self.target = target
 
 
+def lock_job_of(task: Task) -> None:
+    """Lock order is always job row, then task rows: every event bumps the job's sequence
+    number anyway, and one order means no deadlock between a task move and ``advance``."""
+    Job.objects.select_for_update().filter(pk=task.job_id).values_list("pk", flat=True).get()
+
+
 def move_job(job: Job, to: JobStatus, *, error: str | None = None, **payload: Any) -> Job:
     """Move a job to ``to``; returns the fresh, locked-and-saved row."""
     with transaction.atomic():
@@ -74,6 +80,7 @@ def move_job(job: Job, to: JobStatus, *, error: str | None = None, **payload: An
 def move_task(task: Task, to: TaskStatus, *, event: dict[str, Any] | None = None, **fields: Any) -> Task:
     """Move a task to ``to`` and set ``fields`` on it; returns the fresh, saved row."""
     with transaction.atomic():
+        lock_job_of(task)
         locked = Task.objects.select_for_update().get(pk=task.pk)
         if to not in TASK_MOVES[locked.status]:
             raise IllegalTransition(f"task {locked.key!r}", locked.status, to)
