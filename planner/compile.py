@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from celery import chain, group
-from celery.canvas import Signature
+from celery.canvas import Signature, _chain, _chord
 
 from planner.dag import ancestors, topological_order
 
@@ -111,9 +111,7 @@ def waits_for(canvas: Any) -> dict[str, set[str]]:
     """
 
     def walk(node: Any) -> tuple[list[str], dict[str, set[str]]]:
-        if isinstance(node, chain) or (
-            isinstance(node, Signature) and "tasks" in node.kwargs and node.task == "celery.chain"
-        ):
+        if isinstance(node, _chain):
             done: list[str] = []
             waits: dict[str, set[str]] = {}
             for child in node.tasks:
@@ -122,15 +120,15 @@ def waits_for(canvas: Any) -> dict[str, set[str]]:
                     waits[task_id] = set(done) | child_waits.get(task_id, set())
                 done += ids
             return done, waits
-        if isinstance(node, group):
+        if isinstance(node, group | list | tuple):
             ids_all: list[str] = []
             waits = {}
-            for child in node.tasks:
+            for child in node.tasks if isinstance(node, group) else node:
                 ids, child_waits = walk(child)
                 ids_all += ids
                 waits.update(child_waits)
             return ids_all, waits
-        if type(node).__name__ == "_chord":
+        if isinstance(node, _chord):
             head_ids, head_waits = walk(node.tasks)
             body_ids, body_waits = walk(node.body)
             waits = dict(head_waits)

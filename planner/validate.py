@@ -6,11 +6,11 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
+import jsonschema
 from pydantic import ValidationError
 
 from planner.dag import find_cycle
 from planner.schema import Plan, PlanTask, dependencies, iter_refs, parse_ref
-from tools.runtime import schema_problems
 from tools.spec import JSON, ToolSpec
 
 _PLACEHOLDER = {"string": "", "integer": 0, "number": 0, "boolean": False, "array": [], "object": {}}
@@ -63,14 +63,32 @@ def _placeholder(schema: JSON | None) -> Any:
     return None
 
 
-def _bind_placeholders(value: Any, ref_schemas: Mapping[str, JSON | None]) -> Any:
+def _bind_placeholders(
+    value: Any, ref_schemas: Mapping[str, JSON | None], path: tuple[Any, ...], refs_at: set[tuple[Any, ...]]
+) -> Any:
+    """Replace refs with a value of the bound output's type, remembering where they were."""
     if isinstance(value, dict):
         if set(value) == {"$ref"} and isinstance(value["$ref"], str):
+            refs_at.add(path)
             return _placeholder(ref_schemas.get(value["$ref"]))
-        return {k: _bind_placeholders(v, ref_schemas) for k, v in value.items()}
+        return {k: _bind_placeholders(v, ref_schemas, (*path, k), refs_at) for k, v in value.items()}
     if isinstance(value, list):
-        return [_bind_placeholders(v, ref_schemas) for v in value]
+        return [_bind_placeholders(v, ref_schemas, (*path, i), refs_at) for i, v in enumerate(value)]
     return value
+
+
+def _input_problems(schema: JSON, inputs: dict[str, Any], ref_schemas: Mapping[str, JSON | None]) -> list[str]:
+    """Input schema violations. Where a ref is bound only its type can be known before the run,
+    so other constraints (length, pattern, range) are checked at run time by the tool runtime."""
+    refs_at: set[tuple[Any, ...]] = set()
+    bound = _bind_placeholders(inputs, ref_schemas, (), refs_at)
+    messages = []
+    for error in jsonschema.Draft202012Validator(schema).iter_errors(bound):
+        where = tuple(error.absolute_path)
+        if where in refs_at and error.validator != "type":
+            continue
+        messages.append(f"{'.'.join(str(p) for p in where) or '(root)'}: {error.message}")
+    return sorted(messages)
 
 
 def _schema_errors(exc: ValidationError) -> list[Problem]:
@@ -132,8 +150,7 @@ def _task_problems(task: PlanTask, by_id: Mapping[str, PlanTask], catalogue: Map
                 )
             ref_schemas[ref] = field_schema
     if spec is not None:
-        bound = _bind_placeholders(task.inputs, ref_schemas)
-        for message in schema_problems(spec.input_schema, bound):
+        for message in _input_problems(spec.input_schema, task.inputs, ref_schemas):
             problems.append(Problem("bad_input", f"task {task.id!r}: inputs.{message}", task.id, "inputs"))
     return problems
 
