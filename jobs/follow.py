@@ -9,7 +9,9 @@ from collections.abc import Iterator
 from jobs.models import JOB_TERMINAL, Event, Job
 
 
-def follow(job_id: uuid.UUID | str, after_seq: int = 0, *, poll_s: float = 0.1, timeout_s: float | None = None) -> Iterator[Event]:
+def follow(
+    job_id: uuid.UUID | str, after_seq: int = 0, *, poll_s: float = 0.1, timeout_s: float | None = None
+) -> Iterator[Event]:
     """Yield the job's events after ``after_seq`` in order, until the job has ended and every
     event is read. The Event table is the stream's storage, so nothing is missed or repeated."""
     deadline = None if timeout_s is None else time.monotonic() + timeout_s

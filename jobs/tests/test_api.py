@@ -188,7 +188,7 @@ def test_production_auth_requires_a_token_and_scopes_jobs(api, settings):
 
 
 def _artifact(owner, data=b"# hi\n"):
-    job, [task] = job_with_plan(owner)
+    _, [task] = job_with_plan(owner)
     return actions.save_artifact(task, "out/report.md", data, "text/markdown")
 
 

@@ -57,7 +57,7 @@ def test_illegal_task_moves_raise_and_change_nothing(current, target):
 
 
 def test_a_rolled_back_move_leaves_no_event_and_no_change():
-    job, [task] = job_with_plan(user())
+    _, [task] = job_with_plan(user())
     events = Event.objects.count()
     with pytest.raises(RuntimeError), transaction.atomic():
         move_task(task, TaskStatus.READY)

@@ -41,7 +41,7 @@ def test_write_read_and_list_files(ctx):
 
 
 def test_reading_a_missing_file_is_a_permanent_error_naming_the_path(ctx):
-    with pytest.raises(PermanentToolError, match="missing.md"):
+    with pytest.raises(PermanentToolError, match=r"missing\.md"):
         call("core.read_file", {"path": "missing.md"}, ctx)
 
 
@@ -55,7 +55,7 @@ def test_bad_input_names_the_field(ctx):
     with pytest.raises(PermanentToolError) as info:
         call("core.wait", {"seconds": -1}, ctx)
     assert info.value.field == "seconds"
-    with pytest.raises(PermanentToolError, match="unexpected|Additional"):
+    with pytest.raises(PermanentToolError, match=r"unexpected|Additional"):
         call("core.write_file", {"path": "a", "content": "b", "mode": "x"}, ctx)
 
 

@@ -85,6 +85,8 @@ class Command(BaseCommand):
         job.refresh_from_db()
         self.stdout.write(f"job {job.pk} {job.status}")
         for artifact in job.artifacts.order_by("path"):
-            self.stdout.write(f"  artifact {artifact.path} ({artifact.size} bytes) /api/artifacts/download?path={artifact.path}")
+            self.stdout.write(
+                f"  artifact {artifact.path} ({artifact.size} bytes) /api/artifacts/download?path={artifact.path}"
+            )
         if job.status != JobStatus.SUCCEEDED:
             raise CommandError(f"job {job.status}: {job.error or 'no reason recorded'}")
