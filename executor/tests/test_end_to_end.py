@@ -28,3 +28,93 @@ def test_seed_goal_succeeds_with_a_markdown_artifact(stack):
     types = [e["type"] for e in details["recent_events"]]
     assert types[0] == "job.created" and types[-1] == "job.succeeded"
     assert [e["seq"] for e in details["recent_events"]] == list(range(1, len(types) + 1))
+
+
+def _times(stack, job_id):
+    from datetime import datetime
+
+    return {
+        t["id"]: (datetime.fromisoformat(t["started_at"]), datetime.fromisoformat(t["finished_at"]))
+        for t in stack.get(f"/api/jobs/{job_id}/tasks").json()
+    }
+
+
+def test_an_n_shaped_plan_starts_each_task_when_its_own_parents_finish(stack):
+    wait = lambda s, **kw: {"tool": "core.wait", "inputs": {"seconds": s}, **kw}  # noqa: E731
+    plan = {
+        "tasks": [
+            {"id": "a", **wait(1.5)},
+            {"id": "b", **wait(0.1)},
+            {"id": "c", **wait(0.1, depends_on=["a", "b"])},
+            {"id": "d", **wait(0.1, depends_on=["b"])},
+        ]
+    }
+    job = stack.submit({"goal": "N-shaped plan", "plan": plan})
+    assert stack.wait(job["id"])["status"] == "succeeded", stack.logs()
+    t = _times(stack, job["id"])
+    # d waits for b only: it runs while a is still running.
+    assert t["b"][1] <= t["d"][0] < t["a"][1]
+    # c waits for both of its parents.
+    assert t["c"][0] >= max(t["a"][1], t["b"][1])
+
+
+def test_a_failing_task_fails_the_job_blocks_its_dependents_and_is_dead_lettered(stack):
+    plan = {
+        "tasks": [
+            {"id": "ok", "tool": "core.write_file", "inputs": {"path": "a.md", "content": "a"}},
+            {"id": "bad", "tool": "core.read_file", "inputs": {"path": "missing.md"}},
+            {"id": "after", "tool": "core.read_file", "inputs": {"path": {"$ref": "bad.output.path"}}},
+        ]
+    }
+    job = stack.submit({"goal": "fails", "plan": plan})
+    done = stack.wait(job["id"])
+    assert done["status"] == "failed"
+    assert "missing.md" in done["error"]
+    tasks = {t["id"]: t for t in stack.get(f"/api/jobs/{job['id']}/tasks").json()}
+    assert tasks["ok"]["status"] == "succeeded"
+    assert tasks["bad"]["status"] == "failed" and tasks["bad"]["error_class"] == "permanent"
+    assert tasks["bad"]["attempts"] == 1  # permanent errors are not retried under the default policy
+    assert tasks["after"]["status"] == "blocked"
+    types = [e["type"] for e in stack.get(f"/api/jobs/{job['id']}/details").json()["recent_events"]]
+    assert "task.dead_lettered" in types and types[-1] == "job.failed"
+
+
+def _sse(stack, job_id, **headers):
+    import json
+
+    events = []
+    with stack.http.get(
+        f"{stack.base}/api/jobs/{job_id}/events",
+        headers={"Accept": "text/event-stream", **headers},
+        stream=True,
+        timeout=(5, 10),
+    ) as response:
+        assert response.status_code == 200
+        assert response.headers["Content-Type"].startswith("text/event-stream")
+        current: dict[str, str] = {}
+        for line in response.iter_lines(decode_unicode=True):
+            if line == "":
+                if current.get("event") not in (None, "stream-open", "keep-alive") and "id" in current:
+                    events.append({**current, "data": json.loads(current["data"])})
+                    if current["event"] in ("job.succeeded", "job.failed", "job.cancelled"):
+                        break
+                current = {}
+                continue
+            if line.startswith(":"):
+                continue
+            key, _, value = line.partition(":")
+            current[key] = value.lstrip(" ")
+    return events
+
+
+def test_the_event_stream_replays_history_and_resumes_after_last_event_id(stack):
+    job = stack.submit(SEED_GOAL)
+    assert stack.wait(job["id"])["status"] == "succeeded"
+    history = _sse(stack, job["id"])
+    channel = f"job-{job['id']}"
+    assert [e["id"] for e in history] == [f"{channel}:{n}" for n in range(1, len(history) + 1)]
+    assert history[0]["event"] == "job.created" and history[-1]["event"] == "job.succeeded"
+    assert all(e["data"]["seq"] == n for n, e in enumerate(history, start=1))
+
+    resumed = _sse(stack, job["id"], **{"Last-Event-ID": f"{channel}:5"})
+    assert [e["data"]["seq"] for e in resumed] == list(range(6, len(history) + 1))
