@@ -9,10 +9,11 @@ WORKER_CONCURRENCY ?= 4
 QUEUES ?= tools,llm,mcp
 PIP := $(BIN)/python -m pip --disable-pip-version-check -q
 
+.PHONY: images-list images-push k8s-apply-local k8s-up-local k8s-down-local k8s-sync-artifacts k8s-sync-workspace
 .PHONY: help install install-dev frontend migrate run web worker beat flower test test-unit test-integration lint fmt bench docs up down images-build clean
 
 help:  ## list the targets
-	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+	@grep -E '^[a-z0-9-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -80,3 +81,29 @@ images-build:  ## build the container image
 
 clean:  ## remove the embedded data directory and build output
 	rm -rf .awe frontend/dist
+
+# --- Images and Kubernetes (the seed's targets) ---------------------------------------------
+REGISTRY ?= localhost:5001
+IMAGE ?= $(REGISTRY)/awe:latest
+
+images-list:  ## the images this project builds
+	@echo $(IMAGE)
+
+images-push: images-build  ## tag and push the image to $(REGISTRY)
+	docker tag awe:latest $(IMAGE)
+	docker push $(IMAGE)
+
+k8s-apply-local:  ## apply the local overlay
+	kubectl apply -k deploy/k8s/overlays/local
+
+k8s-up-local: images-push k8s-apply-local  ## build, push and apply on a local cluster
+	kubectl -n awe rollout restart deployment/web deployment/worker deployment/flower
+
+k8s-down-local:  ## delete the local overlay
+	kubectl delete -k deploy/k8s/overlays/local
+
+k8s-sync-artifacts:  ## copy artifacts from the worker's data volume to ./.awe/artifacts
+	kubectl -n awe cp $$(kubectl -n awe get pod -l component=worker -o name | head -1 | cut -d/ -f2):/data/artifacts .awe/artifacts
+
+k8s-sync-workspace:  ## copy workspaces from the worker's data volume to ./.awe/workspaces
+	kubectl -n awe cp $$(kubectl -n awe get pod -l component=worker -o name | head -1 | cut -d/ -f2):/data/workspaces .awe/workspaces
