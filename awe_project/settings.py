@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 import environ
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -211,7 +212,15 @@ else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         # Longer than the longest tool timeout, so an unacked message is not redelivered early.
         "visibility_timeout": env.int("AWE_VISIBILITY_TIMEOUT_S", default=3600),
+        # Redis: ten priority levels, served in priority order (executor.routing maps job priority).
+        "priority_steps": list(range(10)),
+        "queue_order_strategy": "priority",
+        "sep": ":",
     }
+# Queues by tool family, plus the dead-letter queue that no worker consumes by default.
+CELERY_TASK_QUEUES = [
+    Queue(name, routing_key=name, queue_arguments={"x-max-priority": 10}) for name in ("tools", "llm", "mcp", "dlq")
+]
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -256,6 +265,18 @@ if AWE_RETRY_POLICY not in {"transient", "any", "none"}:
     raise environ.ImproperlyConfigured(f"AWE_RETRY_POLICY={AWE_RETRY_POLICY!r}; choose transient, any or none")
 AWE_RETRY_BACKOFF_S = env.float("AWE_RETRY_BACKOFF_S", default=1.0)
 AWE_RETRY_BACKOFF_MAX_S = env.float("AWE_RETRY_BACKOFF_MAX_S", default=60.0)
+AWE_DLQ_ENABLED = env.bool("AWE_DLQ_ENABLED", default=True)
+# The reconciler re-sends lost messages, fails over dead workers' tasks and settles jobs.
+AWE_RECONCILE_INTERVAL_S = env.float("AWE_RECONCILE_INTERVAL_S", default=30.0)
+# A running job with no event for this long is looked at by the reconciler.
+AWE_RECONCILE_STALE_S = env.float("AWE_RECONCILE_STALE_S", default=120.0)
+CELERY_BEAT_SCHEDULE = {
+    "reconcile": {
+        "task": "executor.reconcile",
+        "schedule": AWE_RECONCILE_INTERVAL_S,
+        "options": {"expires": AWE_RECONCILE_INTERVAL_S},
+    },
+}
 
 # --- Logging ----------------------------------------------------------------------------------------
 LOGGING = {

@@ -1,20 +1,81 @@
-"""User actions on running jobs: cancel (retry and replan come with their issues)."""
+"""User and operator actions on jobs: cancel, retry one task, retry every failed task."""
 
 from __future__ import annotations
 
-from django.db import transaction
+from collections.abc import Iterable
 
-from jobs.models import Job, JobStatus, Task, TaskStatus
-from jobs.transitions import move_job, move_task
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from executor.scheduling import descendants, dispatch
+from jobs.models import DeadLetter, Job, JobStatus, Task, TaskStatus
+from jobs.transitions import IllegalTransition, move_job, move_task
 
 S = TaskStatus
 
 
 def cancel_job(job: Job) -> Job:
-    """Cancel a job: tasks not yet running are cancelled now; running ones stop at their next
-    cancellation check and are then recorded as cancelled."""
+    """Cancel a job: waiting tasks are cancelled now; running ones are revoked and stop at their
+    next cancellation check (then recorded as cancelled by their worker)."""
     with transaction.atomic():
         job = move_job(job, JobStatus.CANCELLED)
         for task in Task.objects.filter(job=job, status__in=[S.PENDING, S.READY, S.RETRYING, S.BLOCKED]):
             move_task(task, S.CANCELLED, event={"because": "job cancelled"})
+        running = list(Task.objects.filter(job=job, status=S.RUNNING).values_list("pk", flat=True))
+    if running:
+        _revoke(job, running)
     return job
+
+
+def _revoke(job: Job, task_pks: list[int]) -> None:
+    """Ask workers to stop running tasks at once; the cooperative check is the fallback where
+    the transport cannot broadcast."""
+    from awe_project.celery import app
+
+    ids = [str(i) for i in task_pks]
+    app.control.revoke(ids, terminate=False)
+
+
+def _attempt_budget(task: Task) -> int:
+    planned: dict[str, object] = next((t for t in task.plan.dag.get("tasks", []) if t.get("id") == task.key), {})
+    return int(str(planned.get("max_attempts") or settings.AWE_MAX_ATTEMPTS))
+
+
+def retry_tasks(job: Job, keys: Iterable[str]) -> Job:
+    """Retry failed tasks: the job runs again, the tasks get a fresh set of attempts, their
+    blocked dependents wait again, and only the unfinished part of the DAG is recompiled."""
+    wanted = set(keys)
+    with transaction.atomic():
+        job = Job.objects.select_for_update().get(pk=job.pk)
+        tasks = list(Task.objects.filter(job=job).select_related("plan"))
+        targets = [t for t in tasks if t.key in wanted]
+        for task in targets:
+            if task.status != S.FAILED:
+                raise IllegalTransition(f"task {task.key!r}", task.status, "retried")
+        if not targets:
+            raise IllegalTransition(f"job {job.pk}", job.status, "retried (no failed task)")
+        if job.status == JobStatus.FAILED:
+            job = move_job(job, JobStatus.RUNNING, retried=sorted(wanted))
+        elif job.status != JobStatus.RUNNING:
+            raise IllegalTransition(f"job {job.pk}", job.status, "retried")
+        resumed: set[str] = set()
+        for task in targets:
+            move_task(
+                task, S.PENDING, max_attempts=task.attempts + _attempt_budget(task), error="", error_class="",
+                event={"retry": True},
+            )  # fmt: skip
+            resumed |= descendants(tasks, task.key)
+        for task in tasks:
+            if task.key in resumed and task.status == S.BLOCKED:
+                move_task(task, S.PENDING, event={"because": "upstream retried"})
+        DeadLetter.objects.filter(task__in=targets, replayed=False).update(replayed=True, replayed_at=timezone.now())
+        dispatch(job.pk)
+    return job
+
+
+def retry_failed(job: Job) -> Job:
+    keys = list(Task.objects.filter(job=job, status=S.FAILED).values_list("key", flat=True))
+    if not keys:
+        raise IllegalTransition(f"job {job.pk}", job.status, "retried (no failed task)")
+    return retry_tasks(job, keys)

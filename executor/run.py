@@ -9,13 +9,16 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
+from executor import dlq
 from executor.bindings import bind
+from executor.liveness import worker_alive
 from executor.retry import backoff_s, should_retry
 from executor.scheduling import advance, block_descendants, settle
 from jobs import actions
 from jobs.models import Job, JobStatus, Task, TaskAttempt, TaskStatus
-from jobs.transitions import lock_job_of, move_task
+from jobs.transitions import IllegalTransition, lock_job_of, move_task
 from tools import registry
 from tools.errors import ErrorClass, PermanentToolError, ToolError
 from tools.runtime import invoke
@@ -32,12 +35,37 @@ class Outcome:
     retry_in_s: float | None = None
 
 
-def _claim(task_pk: int, worker: str) -> tuple[Task, TaskAttempt] | Outcome:
+def _take_over(task: Task, worker: str) -> Task:
+    """A running task's message came back (its worker died: acks_late + reject_on_worker_lost).
+    Close the lost attempt and hand the task back so this delivery runs it."""
+    TaskAttempt.objects.filter(task=task, finished_at__isnull=True).update(
+        finished_at=timezone.now(),
+        outcome="lost",
+        error_class=ErrorClass.TRANSIENT,
+        message=f"worker {task.worker} lost",
+    )
+    return move_task(task, S.READY, event={"lost_worker": task.worker, "taken_over_by": worker})
+
+
+def _previous_run_is_gone(task: Task, worker: str, celery_id: str) -> bool:
+    """The same message back means its execution died (acks_late: a live one would have acked
+    it, and the visibility timeout outlasts every tool). Another message for a running task is
+    a duplicate: take over only if the worker running it no longer answers."""
+    if celery_id and celery_id == task.celery_id:
+        return True
+    return task.worker != worker and not worker_alive(task.worker)
+
+
+def _claim(task_pk: int, worker: str, celery_id: str) -> tuple[Task, TaskAttempt] | Outcome:
     """Lock the task and decide whether this delivery runs it (exactly-once effect)."""
     with transaction.atomic():
         lock_job_of(Task.objects.only("job_id").get(pk=task_pk))
         task = Task.objects.select_for_update().select_related("job").get(pk=task_pk)
-        if task.job.status != JobStatus.RUNNING or task.status not in (S.PENDING, S.READY, S.RETRYING):
+        if task.job.status != JobStatus.RUNNING:
+            return Outcome("skipped")
+        if task.status == S.RUNNING and _previous_run_is_gone(task, worker, celery_id):
+            task = _take_over(task, worker)
+        if task.status not in (S.PENDING, S.READY, S.RETRYING):
             return Outcome("skipped")
         parents = dict(Task.objects.filter(job_id=task.job_id, key__in=task.depends_on).values_list("key", "status"))
         if any(status in _BLOCKING for status in parents.values()):
@@ -47,7 +75,9 @@ def _claim(task_pk: int, worker: str) -> tuple[Task, TaskAttempt] | Outcome:
             return Outcome("skipped")  # a stale message: the task will be sent again when ready
         if task.status == S.PENDING:
             task = move_task(task, S.READY)
-        task = move_task(task, S.RUNNING, worker=worker, attempts=task.attempts + 1, event={"worker": worker})
+        task = move_task(
+            task, S.RUNNING, worker=worker, celery_id=celery_id, attempts=task.attempts + 1, event={"worker": worker}
+        )
         return task, actions.start_attempt(task, worker)
 
 
@@ -68,8 +98,8 @@ def _cancel_probe(job_id: uuid.UUID | str, every_s: float = 0.5):  # type: ignor
     return cancelled
 
 
-def execute(task_pk: int, *, worker: str) -> Outcome:
-    claimed = _claim(task_pk, worker)
+def execute(task_pk: int, *, worker: str, celery_id: str = "") -> Outcome:
+    claimed = _claim(task_pk, worker, celery_id)
     if isinstance(claimed, Outcome):
         return claimed
     task, attempt = claimed
@@ -87,13 +117,26 @@ def execute(task_pk: int, *, worker: str) -> Outcome:
         inputs = bind(task.inputs, _outputs(task))
         output = invoke(spec, inputs, ctx, timeout_s=task.timeout_s)
     except ToolError as exc:
-        return _failed(task, attempt, exc)
-    with transaction.atomic():
-        actions.finish_attempt(attempt, "succeeded")
-        move_task(task, S.SUCCEEDED, output=output, error="", error_class="")
+        try:
+            return _failed(task, attempt, exc)
+        except IllegalTransition:
+            return _superseded(attempt)
+    try:
+        with transaction.atomic():
+            actions.finish_attempt(attempt, "succeeded")
+            move_task(task, S.SUCCEEDED, output=output, error="", error_class="")
+    except IllegalTransition:
+        return _superseded(attempt)
     advance(task.job_id)
     settle(task.job_id)
     return Outcome("ran")
+
+
+def _superseded(attempt: TaskAttempt) -> Outcome:
+    """The task changed under us (cancelled, or failed over by the reconciler): keep its new
+    status and close this attempt."""
+    actions.finish_attempt(attempt, "superseded")
+    return Outcome("skipped")
 
 
 def _failed(task: Task, attempt: TaskAttempt, exc: ToolError) -> Outcome:
@@ -122,7 +165,8 @@ def _failed(task: Task, attempt: TaskAttempt, exc: ToolError) -> Outcome:
         failed = move_task(
             task, S.FAILED, error=message, error_class=error_class, event={"error": message, "error_class": error_class}
         )
-        actions.dead_letter(failed, message, error_class)
+        letter = actions.dead_letter(failed, message, error_class)
         block_descendants(failed)
+        transaction.on_commit(lambda: dlq.publish(letter))
     settle(task.job_id)
     return Outcome("failed")

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
+from executor.routing import celery_priority, message_options
 from jobs.models import TASK_ACTIVE, Job, JobStatus, Task, TaskStatus
 from jobs.transitions import move_job, move_task
 from planner.compile import compile_dag
@@ -20,10 +21,11 @@ S = TaskStatus
 def _signature(task: Task, priority: int):  # type: ignore[no-untyped-def]
     from executor.tasks import run_task
 
-    return run_task.si(task.pk).set(priority=priority)
+    return run_task.si(task.pk).set(**message_options(task, priority))
 
 
-def _send(tasks: Iterable[Task], priority: int) -> None:
+def send(tasks: Iterable[Task], priority: int) -> None:
+    """Send tasks one by one (advance, reconcile); their claim makes duplicates harmless."""
     for task in tasks:
         _signature(task, priority).apply_async()
 
@@ -52,32 +54,41 @@ def advance(job_id: uuid.UUID | str) -> None:
             return
         to_send = promote_ready(job)
         if to_send:
-            transaction.on_commit(lambda: _send(to_send, job.priority))
+            transaction.on_commit(lambda: send(to_send, job.priority))
 
 
 def dispatch(job_id: uuid.UUID | str) -> None:
-    """Compile the job's unfinished tasks into a canvas and send it.
+    """Compile the job's waiting tasks into a canvas and send it.
 
-    Succeeded tasks count as done, so a retry recompiles only what is left.
+    Only pending and ready tasks are sent; succeeded parents count as done, so a retry or a
+    replan recompiles only what is left. A waiting task whose parent is still in flight
+    (running, retrying) cannot be carried by a new canvas: it and its descendants go to advance.
     """
     with transaction.atomic():
         job = Job.objects.select_for_update().get(pk=job_id)
-        tasks = list(Task.objects.filter(job=job).exclude(status__in=[S.SUCCEEDED, S.CANCELLED]))
-        keys = {t.key for t in tasks}
-        parents = {t.key: [d for d in t.depends_on if d in keys] for t in tasks}
-        by_key = {t.key: t for t in tasks}
-        compiled = compile_dag(parents, lambda key: _signature(by_key[key], job.priority))
-        Task.objects.filter(job=job, key__in=compiled.advance).update(dispatch="advance")
-        Task.objects.filter(job=job, key__in=keys - compiled.advance).update(dispatch="canvas")
+        tasks = list(Task.objects.filter(job=job))
+        status = {t.key: t.status for t in tasks}
+        waiting = {t.key: t for t in tasks if t.status in (S.PENDING, S.READY)}
+        in_flight = {
+            t.key
+            for t in waiting.values()
+            if any(status.get(d) not in (S.SUCCEEDED, None) and d not in waiting for d in t.depends_on)
+        }
+        forced = in_flight | set().union(*(descendants(tasks, key) & waiting.keys() for key in in_flight))
+        parents = {k: [d for d in t.depends_on if d in waiting] for k, t in waiting.items() if k not in forced}
+        compiled = compile_dag(parents, lambda key: _signature(waiting[key], job.priority))
+        advance_keys = compiled.advance | forced
+        Task.objects.filter(job=job, key__in=advance_keys).update(dispatch="advance")
+        Task.objects.filter(job=job, key__in=waiting.keys() - advance_keys).update(dispatch="canvas")
         to_send = promote_ready(job)
         canvas = compiled.canvas
 
-        def send() -> None:
+        def send_all() -> None:
             if canvas is not None:
-                canvas.apply_async(priority=job.priority)
-            _send(to_send, job.priority)
+                canvas.apply_async(priority=celery_priority(job.priority))
+            send(to_send, job.priority)
 
-        transaction.on_commit(send)
+        transaction.on_commit(send_all)
 
 
 def descendants(tasks: Iterable[Task], key: str) -> set[str]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from jobs.models import Artifact, DeadLetter, Event, Job, Plan, Task, TaskAttempt
 
@@ -81,7 +83,21 @@ class ArtifactAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 @admin.register(DeadLetter)
 class DeadLetterAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    actions = ["replay"]
     list_display = ["task", "error_class", "created_at", "replayed", "replayed_at"]
     list_filter = ["replayed", "error_class"]
     search_fields = ["task__key", "task__job__id", "reason"]
     readonly_fields = ["task", "reason", "error_class", "payload", "created_at", "replayed", "replayed_at"]
+
+    @admin.action(description="Replay: retry the task and resume its blocked dependents")
+    def replay(self, request: HttpRequest, queryset: QuerySet[DeadLetter]) -> None:
+        from executor.dlq import replay
+        from jobs.transitions import IllegalTransition
+
+        for letter in queryset.select_related("task", "task__job"):
+            try:
+                task = replay(letter)
+            except (ValueError, IllegalTransition) as exc:
+                self.message_user(request, f"{letter}: {exc}", level=messages.ERROR)
+            else:
+                self.message_user(request, f"replayed {task.job_id}/{task.key}")

@@ -99,6 +99,7 @@ class Task(models.Model):
     error = models.TextField(blank=True, default="")
     error_class = models.CharField(max_length=16, blank=True, default="")
     worker = models.CharField(max_length=255, blank=True, default="")
+    celery_id = models.CharField(max_length=64, blank=True, default="", help_text="Celery id of the running message")
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -18,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from executor.control import cancel_job
+from executor.control import cancel_job, retry_failed, retry_tasks
 from executor.planning import submit
 from jobs.api import downloads
 from jobs.api.serializers import (
@@ -112,6 +112,20 @@ class JobViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retrieve
     def cancel(self, request: Request, pk: str | None = None) -> Response:
         job = cancel_job(self.get_object())
         return Response(JobSerializer(job).data)
+
+    @extend_schema(request=None, responses=JobSerializer)
+    @action(detail=True, methods=["post"], url_path=r"tasks/(?P<task_id>[^/]+)/retry")
+    def retry_task(self, request: Request, pk: str | None = None, task_id: str | None = None) -> Response:
+        """Retry one failed (dead-lettered) task; its blocked dependents resume."""
+        job = self.get_object()
+        task = get_object_or_404(Task, job=job, key=task_id)
+        return Response(JobSerializer(retry_tasks(job, [task.key])).data)
+
+    @extend_schema(request=None, responses=JobSerializer)
+    @action(detail=True, methods=["post"])
+    def retry_failed(self, request: Request, pk: str | None = None) -> Response:
+        """Retry every failed task of the job; completed tasks are not run again."""
+        return Response(JobSerializer(retry_failed(self.get_object())).data)
 
 
 class EventStreamRenderer(BaseRenderer):

@@ -1,0 +1,32 @@
+"""Where and how urgently a task's message goes: queue by tool family, Celery priority by job
+priority, time limits by tool timeout."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+from jobs.models import Task
+from tools import registry
+
+# Celery's hard time limit kills a worker child stuck past the tool's own (thread) timeout.
+HARD_LIMIT_GRACE_S = 30.0
+
+
+def celery_priority(job_priority: int) -> int:
+    """Our 0-9 means higher = more urgent. Redis serves 0 first; AMQP serves the highest first."""
+    if settings.CELERY_BROKER_URL.startswith(("redis", "rediss", "sentinel")):
+        return 9 - job_priority
+    return job_priority
+
+
+def message_options(task: Task, job_priority: int) -> dict[str, Any]:
+    spec = registry.get(task.tool)
+    timeout = task.timeout_s or (spec.timeout_s if spec else 60.0)
+    return {
+        "queue": spec.queue if spec else "tools",
+        "priority": celery_priority(job_priority),
+        "soft_time_limit": timeout + HARD_LIMIT_GRACE_S / 2,
+        "time_limit": timeout + HARD_LIMIT_GRACE_S,
+    }
