@@ -102,6 +102,13 @@ class Stack:
         self.workers.append(proc)
         return proc
 
+    def start_beat(self) -> subprocess.Popen[bytes]:
+        return self._spawn(
+            [sys.executable, "-m", "celery", "-A", "awe_project", "beat", "-l", "info",
+             "-s", str(self.data_dir / "beat-schedule")],
+            "beat",
+        )  # fmt: skip
+
     def stop(self) -> None:
         for proc in self.procs:
             if proc.poll() is None:

@@ -266,6 +266,8 @@ if AWE_RETRY_POLICY not in {"transient", "any", "none"}:
 AWE_RETRY_BACKOFF_S = env.float("AWE_RETRY_BACKOFF_S", default=1.0)
 AWE_RETRY_BACKOFF_MAX_S = env.float("AWE_RETRY_BACKOFF_MAX_S", default=60.0)
 AWE_DLQ_ENABLED = env.bool("AWE_DLQ_ENABLED", default=True)
+# A running attempt beats this often; three missed beats mean its worker is gone.
+AWE_HEARTBEAT_S = env.float("AWE_HEARTBEAT_S", default=5.0)
 # The reconciler re-sends lost messages, fails over dead workers' tasks and settles jobs.
 AWE_RECONCILE_INTERVAL_S = env.float("AWE_RECONCILE_INTERVAL_S", default=30.0)
 # A running job with no event for this long is looked at by the reconciler.

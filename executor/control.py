@@ -16,25 +16,22 @@ S = TaskStatus
 
 
 def cancel_job(job: Job) -> Job:
-    """Cancel a job: waiting tasks are cancelled now; running ones are revoked and stop at their
-    next cancellation check (then recorded as cancelled by their worker)."""
+    """Cancel a job: every unfinished task is cancelled now; running ones are also revoked
+    (terminated) on their workers, and a tool that checks for cancellation stops at once."""
     with transaction.atomic():
         job = move_job(job, JobStatus.CANCELLED)
-        for task in Task.objects.filter(job=job, status__in=[S.PENDING, S.READY, S.RETRYING, S.BLOCKED]):
+        running = [t.celery_id for t in Task.objects.filter(job=job, status=S.RUNNING) if t.celery_id]
+        for task in Task.objects.filter(job=job, status__in=[S.PENDING, S.READY, S.RUNNING, S.RETRYING, S.BLOCKED]):
             move_task(task, S.CANCELLED, event={"because": "job cancelled"})
-        running = list(Task.objects.filter(job=job, status=S.RUNNING).values_list("pk", flat=True))
-    if running:
-        _revoke(job, running)
+        if running:
+            transaction.on_commit(lambda: _revoke(running))
     return job
 
 
-def _revoke(job: Job, task_pks: list[int]) -> None:
-    """Ask workers to stop running tasks at once; the cooperative check is the fallback where
-    the transport cannot broadcast."""
+def _revoke(celery_ids: list[str]) -> None:
     from awe_project.celery import app
 
-    ids = [str(i) for i in task_pks]
-    app.control.revoke(ids, terminate=False)
+    app.control.revoke(celery_ids, terminate=True, signal="SIGTERM")
 
 
 def _attempt_budget(task: Task) -> int:

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from executor.liveness import alive_workers
+from executor.heartbeat import is_stale
 from executor.scheduling import dispatch, settle
 from jobs.events import record
 from jobs.models import TASK_TERMINAL, Job, JobStatus, Task, TaskAttempt, TaskStatus
@@ -45,7 +45,6 @@ class Report:
 def reconcile(*, stale_s: float | None = None, dry_run: bool = False) -> Report:
     stale = timedelta(seconds=settings.AWE_RECONCILE_STALE_S if stale_s is None else stale_s)
     report = Report(dry_run=dry_run)
-    alive = alive_workers()
     now = timezone.now()
     last_event = dict(
         Job.objects.filter(status=JobStatus.RUNNING).annotate(last=Max("events__created_at")).values_list("pk", "last")
@@ -58,7 +57,7 @@ def reconcile(*, stale_s: float | None = None, dry_run: bool = False) -> Report:
             if not dry_run:
                 settle(job_id)
             continue
-        lost = [t for t in tasks if t.status == S.RUNNING and alive is not None and t.worker not in alive]
+        lost = [t for t in tasks if t.status == S.RUNNING and is_stale(_open_attempt(t))]
         for task in lost:
             report.failed_over.append(f"{job_id}/{task.key}")
         waiting = any(t.status in (S.PENDING, S.READY, S.RETRYING) for t in tasks)
@@ -71,12 +70,16 @@ def reconcile(*, stale_s: float | None = None, dry_run: bool = False) -> Report:
     return report
 
 
+def _open_attempt(task: Task) -> TaskAttempt | None:
+    return TaskAttempt.objects.filter(task=task, finished_at__isnull=True).order_by("-number").first()
+
+
 def _recover(job_id: uuid.UUID, lost: list[Task], *, idle: bool) -> None:
     with transaction.atomic():
         for task in lost:
             TaskAttempt.objects.filter(task=task, finished_at__isnull=True).update(
                 finished_at=timezone.now(), outcome="lost", error_class=ErrorClass.TRANSIENT,
-                message=f"worker {task.worker} stopped answering",
+                message=f"worker {task.worker} stopped heart-beating",
             )  # fmt: skip
             move_task(task, S.READY, event={"lost_worker": task.worker, "by": "reconciler"})
         for task in Task.objects.filter(job_id=job_id, status=S.RETRYING) if idle else []:

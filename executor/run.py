@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from executor import dlq
 from executor.bindings import bind
-from executor.liveness import worker_alive
+from executor.heartbeat import Heartbeat, is_stale
 from executor.retry import backoff_s, should_retry
 from executor.scheduling import advance, block_descendants, settle
 from jobs import actions
@@ -47,13 +47,10 @@ def _take_over(task: Task, worker: str) -> Task:
     return move_task(task, S.READY, event={"lost_worker": task.worker, "taken_over_by": worker})
 
 
-def _previous_run_is_gone(task: Task, worker: str, celery_id: str) -> bool:
-    """The same message back means its execution died (acks_late: a live one would have acked
-    it, and the visibility timeout outlasts every tool). Another message for a running task is
-    a duplicate: take over only if the worker running it no longer answers."""
-    if celery_id and celery_id == task.celery_id:
-        return True
-    return task.worker != worker and not worker_alive(task.worker)
+def _previous_run_is_gone(task: Task) -> bool:
+    """A running task's message came (back): its execution is gone when its attempt stopped
+    beating. A live one keeps beating, so a duplicated message never runs a task twice."""
+    return is_stale(TaskAttempt.objects.filter(task=task, finished_at__isnull=True).order_by("-number").first())
 
 
 def _claim(task_pk: int, worker: str, celery_id: str) -> tuple[Task, TaskAttempt] | Outcome:
@@ -63,7 +60,7 @@ def _claim(task_pk: int, worker: str, celery_id: str) -> tuple[Task, TaskAttempt
         task = Task.objects.select_for_update().select_related("job").get(pk=task_pk)
         if task.job.status != JobStatus.RUNNING:
             return Outcome("skipped")
-        if task.status == S.RUNNING and _previous_run_is_gone(task, worker, celery_id):
+        if task.status == S.RUNNING and _previous_run_is_gone(task):
             task = _take_over(task, worker)
         if task.status not in (S.PENDING, S.READY, S.RETRYING):
             return Outcome("skipped")
@@ -115,7 +112,8 @@ def execute(task_pk: int, *, worker: str, celery_id: str = "") -> Outcome:
         if spec is None:
             raise PermanentToolError(f"tool {task.tool!r} is not registered in this worker")
         inputs = bind(task.inputs, _outputs(task))
-        output = invoke(spec, inputs, ctx, timeout_s=task.timeout_s)
+        with Heartbeat(attempt.pk):
+            output = invoke(spec, inputs, ctx, timeout_s=task.timeout_s)
     except ToolError as exc:
         try:
             return _failed(task, attempt, exc)

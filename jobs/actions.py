@@ -111,7 +111,8 @@ def workspace_dir(job_id: object) -> Path:
 
 
 def start_attempt(task: Task, worker: str) -> TaskAttempt:
-    return TaskAttempt.objects.create(task=task, number=task.attempts, worker=worker, started_at=timezone.now())
+    now = timezone.now()
+    return TaskAttempt.objects.create(task=task, number=task.attempts, worker=worker, started_at=now, heartbeat_at=now)
 
 
 def finish_attempt(attempt: TaskAttempt, outcome: str, *, error_class: str = "", message: str = "") -> None:

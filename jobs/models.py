@@ -119,6 +119,7 @@ class TaskAttempt(models.Model):
     worker = models.CharField(max_length=255, blank=True, default="")
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True, help_text="Last sign of life of a running attempt")
     outcome = models.CharField(max_length=16, blank=True, default="")
     error_class = models.CharField(max_length=16, blank=True, default="")
     message = models.TextField(blank=True, default="")

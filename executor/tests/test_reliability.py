@@ -1,0 +1,188 @@
+"""Operators can trust the executor: retries by class, dead letters, retry and cancel, lost
+workers and lost messages — with real PostgreSQL, Redis and worker processes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import pytest
+
+pytestmark = [pytest.mark.integration, pytest.mark.production]
+
+PLUGIN = {
+    "AWE_TOOL_MODULES": "executor.tests.flaky_tools",
+    "AWE_RETRY_BACKOFF_S": "0.05",
+    "AWE_RETRY_BACKOFF_MAX_S": "0.2",
+}
+
+
+def flaky(task_id, fail_times, error="transient", **extra):
+    return {
+        "id": task_id,
+        "tool": "test.flaky",
+        "inputs": {"key": task_id, "fail_times": fail_times, "error": error},
+        **extra,
+    }
+
+
+def tasks_of(stack, job_id):
+    return {t["id"]: t for t in stack.get(f"/api/jobs/{job_id}/tasks").json()}
+
+
+def running(stack, policy="transient", workers=1, **env):
+    stack = stack(footprint="production", AWE_RETRY_POLICY=policy, **PLUGIN, **env)
+    stack.start_web()
+    for n in range(workers):
+        stack.start_worker(f"w{n + 1}", concurrency=2)
+    return stack
+
+
+@pytest.fixture
+def production(stack_factory):
+    return lambda footprint, **env: stack_factory(footprint, **env)
+
+
+def test_transient_failures_are_retried_and_permanent_ones_dead_lettered_under_transient(production):
+    stack = running(production, "transient")
+    job = stack.submit({"goal": "retries", "plan": {"tasks": [flaky("shaky", 2), flaky("broken", 5, "permanent")]}})
+    assert stack.wait(job["id"])["status"] == "failed", stack.logs()
+    tasks = tasks_of(stack, job["id"])
+    assert tasks["shaky"]["status"] == "succeeded" and tasks["shaky"]["attempts"] == 3
+    assert tasks["shaky"]["output"] == {"calls": 3}
+    assert tasks["broken"]["status"] == "failed" and tasks["broken"]["attempts"] == 1
+    listed = stack.manage("dlq", "list").stdout
+    assert f"{job['id']}/broken" in listed and "shaky" not in listed
+
+
+def test_none_never_retries(production):
+    stack = running(production, "none")
+    job = stack.submit({"goal": "no retries", "plan": {"tasks": [flaky("shaky", 1)]}})
+    assert stack.wait(job["id"])["status"] == "failed"
+    assert tasks_of(stack, job["id"])["shaky"]["attempts"] == 1
+
+
+def test_any_retries_permanent_errors_too(production):
+    stack = running(production, "any")
+    job = stack.submit({"goal": "retry all", "plan": {"tasks": [flaky("broken", 1, "permanent")]}})
+    assert stack.wait(job["id"])["status"] == "succeeded"
+    assert tasks_of(stack, job["id"])["broken"]["attempts"] == 2
+
+
+def test_retrying_a_failed_mid_dag_task_resumes_exactly_its_blocked_subgraph(production):
+    stack = running(production, "transient")
+    plan = {
+        "tasks": [
+            flaky("a", 0),
+            flaky("b", 1, "permanent", depends_on=["a"]),
+            flaky("c", 0, depends_on=["b"]),
+            flaky("d", 0, depends_on=["a"]),
+        ]
+    }
+    job = stack.submit({"goal": "mid-dag retry", "plan": plan})
+    assert stack.wait(job["id"])["status"] == "failed"
+    before = tasks_of(stack, job["id"])
+    assert [before[k]["status"] for k in "abcd"] == ["succeeded", "failed", "blocked", "succeeded"]
+
+    assert stack.post(f"/api/jobs/{job['id']}/tasks/a/retry").status_code == 409  # succeeded: not retryable
+    assert stack.post(f"/api/jobs/{job['id']}/tasks/nope/retry").status_code == 404
+    response = stack.post(f"/api/jobs/{job['id']}/tasks/b/retry")
+    assert response.status_code == 200 and response.json()["status"] == "running"
+    assert stack.wait(job["id"])["status"] == "succeeded"
+    after = tasks_of(stack, job["id"])
+    assert after["a"]["attempts"] == 1 and after["d"]["attempts"] == 1  # finished work is not run again
+    assert after["b"]["attempts"] == 2 and after["c"]["attempts"] == 1
+    assert after["a"]["finished_at"] == before["a"]["finished_at"]
+    assert stack.post(f"/api/jobs/{job['id']}/retry_failed").status_code == 409  # nothing failed any more
+    replay = stack.manage("dlq", "replay", "999999", check=False)
+    assert replay.returncode != 0 and "no dead letter" in replay.stderr
+
+
+def test_cancel_during_a_long_wait_cancels_the_job_within_seconds(production):
+    stack = running(production, "transient")
+    job = stack.submit(
+        {"goal": "cancel me", "plan": {"tasks": [{"id": "long", "tool": "core.wait", "inputs": {"seconds": 60}}]}}
+    )
+    deadline = time.monotonic() + 20
+    while tasks_of(stack, job["id"])["long"]["status"] != "running":
+        assert time.monotonic() < deadline, stack.logs()
+        time.sleep(0.1)
+    cancelled_at = time.monotonic()
+    assert stack.post(f"/api/jobs/{job['id']}/cancel").json()["status"] == "cancelled"
+    while tasks_of(stack, job["id"])["long"]["status"] != "cancelled" and time.monotonic() - cancelled_at < 5:
+        time.sleep(0.1)
+    assert tasks_of(stack, job["id"])["long"]["status"] == "cancelled"
+    assert stack.get(f"/api/jobs/{job['id']}").json()["status"] == "cancelled"
+    assert stack.post(f"/api/jobs/{job['id']}/cancel").status_code == 409
+
+
+def _effects(stack, job_id, key):
+    path = stack.data_dir / "workspaces" / job_id / f"effects-{key}.log"
+    return path.read_text().splitlines() if path.exists() else []
+
+
+def test_a_killed_worker_s_task_is_completed_by_another_worker_once(production):
+    stack = running(production, "transient", workers=0, AWE_HEARTBEAT_S="0.3", AWE_RECONCILE_INTERVAL_S="1")
+    first = stack.start_worker("w1", concurrency=1)
+    job = stack.submit(
+        {
+            "goal": "survive",
+            "plan": {"tasks": [{"id": "work", "tool": "test.effect", "inputs": {"key": "work", "seconds": 2}}]},
+        }
+    )
+    deadline = time.monotonic() + 20
+    while tasks_of(stack, job["id"])["work"]["status"] != "running":
+        assert time.monotonic() < deadline, stack.logs()
+        time.sleep(0.05)
+    os.killpg(first.pid, signal.SIGKILL)
+    stack.start_worker("w2", concurrency=1)
+    stack.start_beat()
+    assert stack.wait(job["id"], timeout=60)["status"] == "succeeded", stack.logs()
+    task = tasks_of(stack, job["id"])["work"]
+    assert task["worker"].startswith("w2@") and task["attempts"] == 2
+    assert _effects(stack, job["id"], "work") == ["done"]
+
+
+def test_the_same_message_delivered_twice_runs_once(production):
+    stack = running(production, "transient", workers=0)
+    job = stack.submit(
+        {
+            "goal": "dup",
+            "plan": {"tasks": [{"id": "once", "tool": "test.effect", "inputs": {"key": "once", "seconds": 1}}]},
+        }
+    )
+    code = (
+        "from executor.tasks import run_task; from jobs.models import Task; "
+        f"t = Task.objects.get(job_id='{job['id']}', key='once'); "
+        "[run_task.apply_async((t.pk,), task_id='dup-' + str(t.pk), queue='tools') for _ in range(2)]"
+    )
+    stack.manage("shell", "-c", code)
+    stack.start_worker("w1", concurrency=2)
+    assert stack.wait(job["id"])["status"] == "succeeded"
+    assert _effects(stack, job["id"], "once") == ["done"]
+    assert tasks_of(stack, job["id"])["once"]["attempts"] == 1
+
+
+def test_reconcile_finishes_a_job_after_redis_lost_every_message(production):
+    import redis
+
+    stack = running(production, "transient", workers=0)
+    plan = {
+        "tasks": [
+            {"id": f"t{i}", "tool": "core.wait", "inputs": {"seconds": 0.1}, "depends_on": [f"t{i - 1}"] if i else []}
+            for i in range(4)
+        ]
+    }
+    job = stack.submit({"goal": "lost messages", "plan": plan})
+    redis.Redis.from_url(stack.env["CELERY_BROKER_URL"]).flushdb()  # a Redis restart with nothing on disk
+    stack.start_worker("w1", concurrency=2)
+    time.sleep(1)
+    assert stack.get(f"/api/jobs/{job['id']}").json()["status"] == "running"
+    dry = stack.manage("reconcile", "--dry-run", "--stale-after", "0").stdout
+    assert "re-dispatch 1 jobs" in dry
+    assert stack.get(f"/api/jobs/{job['id']}").json()["status"] == "running"
+    stack.manage("reconcile", "--stale-after", "0")
+    assert stack.wait(job["id"])["status"] == "succeeded", stack.logs()
+    again = stack.manage("reconcile", "--stale-after", "0").stdout
+    assert "fail over 0 tasks, re-dispatch 0 jobs, settle 0 jobs" in again
