@@ -30,6 +30,12 @@ def send(tasks: Iterable[Task], priority: int) -> None:
         _signature(task, priority).apply_async()
 
 
+def max_parallel(job: Job) -> int | None:
+    """The job's cap on tasks in flight at once (``budget.max_parallel``), if any."""
+    cap = (job.budget or {}).get("max_parallel")
+    return int(cap) if cap else None
+
+
 def promote_ready(job: Job) -> list[Task]:
     """Move pending tasks whose parents all succeeded to ready. Call with the job row locked.
 
@@ -37,9 +43,16 @@ def promote_ready(job: Job) -> list[Task]:
     """
     tasks = list(Task.objects.filter(job=job).only("key", "status", "depends_on", "dispatch"))
     done = {t.key for t in tasks if t.status == S.SUCCEEDED}
+    free = max_parallel(job)
+    if free is not None:
+        free -= sum(1 for t in tasks if t.status in TASK_ACTIVE)
     to_send = []
     for task in tasks:
+        if free is not None and free <= 0:
+            break
         if task.status == S.PENDING and all(dep in done for dep in task.depends_on):
+            if free is not None:
+                free -= 1
             move_task(task, S.READY)
             if task.dispatch == "advance":
                 to_send.append(task)
@@ -75,6 +88,8 @@ def dispatch(job_id: uuid.UUID | str) -> None:
             if any(status.get(d) not in (S.SUCCEEDED, None) and d not in waiting for d in t.depends_on)
         }
         forced = in_flight | set().union(*(descendants(tasks, key) & waiting.keys() for key in in_flight))
+        if max_parallel(job) is not None:
+            forced = set(waiting)  # a canvas cannot hold back ready tasks: advance fills free slots
         parents = {k: [d for d in t.depends_on if d in waiting] for k, t in waiting.items() if k not in forced}
         compiled = compile_dag(parents, lambda key: _signature(waiting[key], job.priority))
         advance_keys = compiled.advance | forced

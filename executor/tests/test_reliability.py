@@ -186,3 +186,18 @@ def test_reconcile_finishes_a_job_after_redis_lost_every_message(production):
     assert stack.wait(job["id"])["status"] == "succeeded", stack.logs()
     again = stack.manage("reconcile", "--stale-after", "0").stdout
     assert "fail over 0 tasks, re-dispatch 0 jobs, settle 0 jobs" in again
+
+
+def test_max_parallel_caps_tasks_in_flight(production):
+    from datetime import datetime
+
+    stack = running(production, "transient", workers=2)  # four slots, so the cap is what limits
+    plan = {"tasks": [{"id": f"w{i}", "tool": "core.wait", "inputs": {"seconds": 0.3}} for i in range(6)]}
+    job = stack.submit({"goal": "capped", "plan": plan, "budget": {"max_parallel": 2}})
+    assert stack.wait(job["id"])["status"] == "succeeded", stack.logs()
+    spans = [
+        (datetime.fromisoformat(t["started_at"]), datetime.fromisoformat(t["finished_at"]))
+        for t in stack.get(f"/api/jobs/{job['id']}/tasks").json()
+    ]
+    overlaps = [sum(1 for s, f in spans if s <= start < f) for start, _ in spans]
+    assert max(overlaps) == 2
