@@ -49,6 +49,9 @@ web: install  ## the ASGI web server only
 worker: install  ## one Celery worker
 	$(BIN)/celery -A awe_project worker -l info -c $(WORKER_CONCURRENCY) -Q $(QUEUES) -n worker@%h
 
+beat: install  ## Celery beat: runs the reconciler every AWE_RECONCILE_INTERVAL_S
+	$(BIN)/celery -A awe_project beat -l info -s $${AWE_DATA_DIR:-.awe}/beat-schedule
+
 flower: install  ## Flower dashboard on :5555
 	$(BIN)/celery -A awe_project flower --port=5555
 

@@ -1,0 +1,1 @@
+"""Benchmarks (``make bench``): AWE measured side by side with raw Celery on the same broker."""

@@ -1,0 +1,97 @@
+"""A production-footprint AWE for benchmarks: a fresh PostgreSQL database, a Redis database,
+Django set up in this process (the client) and Celery workers in subprocesses."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PG = os.environ.get("AWE_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+REDIS = os.environ.get("AWE_BENCH_REDIS", "redis://127.0.0.1:6379/13")
+
+
+class Harness:
+    def __init__(self, **extra_env: str) -> None:
+        self.db = f"awe_bench_{uuid.uuid4().hex[:8]}"
+        self.data_dir = Path(tempfile.mkdtemp(prefix="awe-bench-"))
+        self.env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith(("AWE_", "CELERY_", "DATABASE_"))},
+            "DATABASE_URL": f"{PG}/{self.db}",
+            "CELERY_BROKER_URL": REDIS,
+            "CELERY_RESULT_BACKEND": REDIS,
+            "AWE_EVENTSTREAM_REDIS_URL": REDIS,
+            "AWE_DATA_DIR": str(self.data_dir),
+            "AWE_TOOL_MODULES": "bench.noop_tools",
+            "AWE_MAX_PLAN_TASKS": "5000",
+            "AWE_LOCAL_USER": "bench",
+            **extra_env,
+        }
+        self.workers: list[subprocess.Popen[bytes]] = []
+
+    def __enter__(self) -> Harness:
+        import psycopg
+        import redis
+
+        with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{self.db}"')
+        redis.Redis.from_url(REDIS).flushdb()
+        os.environ.update(self.env)
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "awe_project.settings")
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        return self
+
+    def start_worker(self, concurrency: int, name: str = "bench") -> subprocess.Popen[bytes]:
+        log = (self.data_dir / f"{name}.log").open("ab")
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "awe_project", "worker", "-l", "warning", "-c", str(concurrency),
+             "-Q", "tools,llm,mcp", "-n", f"{name}@%h", "--without-gossip", "--without-mingle"],
+            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+        self.workers.append(proc)
+        from awe_project.celery import app
+
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if app.control.ping(destination=[f"{name}@{os.uname().nodename}"], timeout=0.5):
+                return proc
+        raise RuntimeError(f"worker {name} did not start; see {self.data_dir}")
+
+    def __exit__(self, *exc: object) -> None:
+        import signal
+
+        for proc in self.workers:
+            os.killpg(proc.pid, signal.SIGTERM)
+        for proc in self.workers:
+            proc.wait(timeout=30)
+        from django.db import connections
+
+        connections.close_all()
+        import psycopg
+
+        with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{self.db}" WITH (FORCE)')
+
+
+def rss_kib(pid: int) -> int:
+    """Resident memory of a process and its children (the worker pool), in KiB."""
+    total = 0
+    pids = [pid]
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    if children.exists():
+        pids += [int(p) for p in children.read_text().split()]
+    for p in pids:
+        for line in Path(f"/proc/{p}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1])
+    return total
