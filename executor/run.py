@@ -123,10 +123,9 @@ def execute(task_pk: int, *, worker: str, celery_id: str = "") -> Outcome:
         with transaction.atomic():
             actions.finish_attempt(attempt, "succeeded")
             move_task(task, S.SUCCEEDED, output=output, error="", error_class="")
+            advance(task.job_id)  # same transaction: no window where children are forgotten
     except IllegalTransition:
         return _superseded(attempt)
-    advance(task.job_id)
-    settle(task.job_id)
     return Outcome("ran")
 
 

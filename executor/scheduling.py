@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.db.models import Count
 
 from executor.routing import celery_priority, message_options
 from jobs.models import TASK_ACTIVE, Job, JobStatus, Task, TaskStatus
@@ -39,18 +40,22 @@ def max_parallel(job: Job) -> int | None:
 def promote_ready(job: Job) -> list[Task]:
     """Move pending tasks whose parents all succeeded to ready. Call with the job row locked.
 
-    Returns the promoted tasks that *advance* must send (the canvas sends the others).
+    Returns the promoted tasks that *advance* must send (the canvas sends the others). Reads
+    only the pending tasks and their parents' statuses, so a wide job stays cheap to advance.
     """
-    tasks = list(Task.objects.filter(job=job).only("key", "status", "depends_on", "dispatch"))
-    done = {t.key for t in tasks if t.status == S.SUCCEEDED}
+    pending = list(Task.objects.filter(job=job, status=S.PENDING).only("key", "status", "depends_on", "dispatch"))
+    if not pending:
+        return []
+    parents = {dep for task in pending for dep in task.depends_on}
+    done = set(Task.objects.filter(job=job, key__in=parents, status=S.SUCCEEDED).values_list("key", flat=True))
     free = max_parallel(job)
     if free is not None:
-        free -= sum(1 for t in tasks if t.status in TASK_ACTIVE)
+        free -= Task.objects.filter(job=job, status__in=TASK_ACTIVE).count()
     to_send = []
-    for task in tasks:
+    for task in pending:
         if free is not None and free <= 0:
             break
-        if task.status == S.PENDING and all(dep in done for dep in task.depends_on):
+        if all(dep in done for dep in task.depends_on):
             if free is not None:
                 free -= 1
             move_task(task, S.READY)
@@ -60,7 +65,8 @@ def promote_ready(job: Job) -> list[Task]:
 
 
 def advance(job_id: uuid.UUID | str) -> None:
-    """Lock the job, promote newly ready tasks, and send those the canvas does not carry."""
+    """Lock the job, promote newly ready tasks, send those the canvas does not carry, and
+    settle the job if nothing is left to run."""
     with transaction.atomic():
         job = Job.objects.select_for_update().get(pk=job_id)
         if job.status != JobStatus.RUNNING:
@@ -68,6 +74,8 @@ def advance(job_id: uuid.UUID | str) -> None:
         to_send = promote_ready(job)
         if to_send:
             transaction.on_commit(lambda: send(to_send, job.priority))
+        else:
+            _settle(job)
 
 
 def dispatch(job_id: uuid.UUID | str) -> None:
@@ -134,15 +142,17 @@ def settle(job_id: uuid.UUID | str) -> None:
     """Derive the job's status from its tasks once nothing more can run."""
     with transaction.atomic():
         job = Job.objects.select_for_update().get(pk=job_id)
-        if job.status != JobStatus.RUNNING:
-            return
-        tasks = list(Task.objects.filter(job=job).only("key", "status", "error"))
-        if all(t.status == S.SUCCEEDED for t in tasks):
-            move_job(job, JobStatus.SUCCEEDED)
-            return
-        if any(t.status in TASK_ACTIVE or t.status == S.PENDING for t in tasks):
-            return
-        failed = [t for t in tasks if t.status == S.FAILED]
-        if failed:
-            reason = "; ".join(f"task {t.key!r} failed: {t.error}" for t in failed)
-            move_job(job, JobStatus.FAILED, error=reason[:4000])
+        if job.status == JobStatus.RUNNING:
+            _settle(job)
+
+
+def _settle(job: Job) -> None:
+    counts = dict(Task.objects.filter(job=job).values("status").annotate(n=Count("pk")).values_list("status", "n"))
+    if set(counts) == {S.SUCCEEDED}:
+        move_job(job, JobStatus.SUCCEEDED)
+        return
+    if any(counts.get(status) for status in (*TASK_ACTIVE, S.PENDING)) or not counts.get(S.FAILED):
+        return
+    failed = Task.objects.filter(job=job, status=S.FAILED).order_by("pk")
+    reason = "; ".join(f"task {t.key!r} failed: {t.error}" for t in failed)
+    move_job(job, JobStatus.FAILED, error=reason[:4000])
