@@ -147,6 +147,8 @@ def settle(job_id: uuid.UUID | str) -> None:
 
 
 def _settle(job: Job) -> None:
+    if Task.objects.filter(job=job, status__in=[*TASK_ACTIVE, S.PENDING]).exists():
+        return  # the common case while a job runs: one indexed probe
     counts = dict(Task.objects.filter(job=job).values("status").annotate(n=Count("pk")).values_list("status", "n"))
     if set(counts) == {S.SUCCEEDED}:
         move_job(job, JobStatus.SUCCEEDED)

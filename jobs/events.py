@@ -8,8 +8,7 @@ import logging
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 
 from jobs.models import Event, Job
 
@@ -38,12 +37,24 @@ def event_data(event: Event) -> str:
 def record(job: Job | Any, type: str, payload: dict[str, Any] | None = None, *, task_key: str = "") -> Event:
     """Append an event to the job's history (in the caller's transaction) and publish it on commit."""
     job_id = job.pk if isinstance(job, Job) else job
-    with transaction.atomic():
-        Job.objects.filter(pk=job_id).update(event_seq=F("event_seq") + 1)
-        seq = Job.objects.filter(pk=job_id).values_list("event_seq", flat=True).get()
+    with transaction.atomic(savepoint=False):
+        seq = _next_seq(job_id)
         event = Event.objects.create(job_id=job_id, seq=seq, type=type, task_key=task_key, payload=payload or {})
         transaction.on_commit(lambda: publish(event))
     return event
+
+
+def _next_seq(job_id: Any) -> int:
+    """Bump and read the job's event counter in one statement (PostgreSQL and SQLite both
+    support RETURNING); the row lock it takes orders concurrent events of one job."""
+    table = Job._meta.db_table
+    pk = Job._meta.pk.get_db_prep_value(job_id, connection) if Job._meta.pk else job_id
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET event_seq = event_seq + 1 WHERE id = %s RETURNING event_seq", [pk])
+        row = cursor.fetchone()
+    if row is None:
+        raise Job.DoesNotExist(f"no job {job_id}")
+    return int(row[0])
 
 
 def publish(event: Event) -> None:

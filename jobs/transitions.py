@@ -52,50 +52,59 @@ def lock_job_of(task: Task) -> None:
 
 def move_job(job: Job, to: JobStatus, *, error: str | None = None, **payload: Any) -> Job:
     """Move a job to ``to``; returns the fresh, locked-and-saved row."""
-    with transaction.atomic():
+    # savepoint=False: no SAVEPOINT round trips; an illegal move is raised after the block so
+    # the caller's transaction stays usable.
+    with transaction.atomic(savepoint=False):
         locked = Job.objects.select_for_update().get(pk=job.pk)
-        if to not in JOB_MOVES[locked.status]:
-            raise IllegalTransition(f"job {locked.pk}", locked.status, to)
         previous = locked.status
-        now = timezone.now()
-        locked.status = to
-        if to == J.RUNNING and locked.started_at is None:
-            locked.started_at = now
-        if to in JOB_TERMINAL:
-            locked.finished_at = now
-        elif to == J.RUNNING:
-            locked.finished_at = None
-        if error is not None:
-            locked.error = error
-        elif to == J.RUNNING:
-            locked.error = ""
-        locked.save(update_fields=["status", "started_at", "finished_at", "error", "updated_at"])
-        data = {"from": previous, **payload}
-        if locked.error:
-            data["error"] = locked.error
-        record(locked, f"job.{to}", data)
+        allowed = to in JOB_MOVES[previous]
+        if allowed:
+            now = timezone.now()
+            locked.status = to
+            if to == J.RUNNING and locked.started_at is None:
+                locked.started_at = now
+            if to in JOB_TERMINAL:
+                locked.finished_at = now
+            elif to == J.RUNNING:
+                locked.finished_at = None
+            if error is not None:
+                locked.error = error
+            elif to == J.RUNNING:
+                locked.error = ""
+            locked.save(update_fields=["status", "started_at", "finished_at", "error", "updated_at"])
+            data = {"from": previous, **payload}
+            if locked.error:
+                data["error"] = locked.error
+            record(locked, f"job.{to}", data)
+    if not allowed:
+        raise IllegalTransition(f"job {locked.pk}", previous, to)
     return locked
+
+
+_TASK_TIMES = ["status", "started_at", "finished_at"]
 
 
 def move_task(task: Task, to: TaskStatus, *, event: dict[str, Any] | None = None, **fields: Any) -> Task:
     """Move a task to ``to`` and set ``fields`` on it; returns the fresh, saved row."""
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         lock_job_of(task)
         locked = Task.objects.select_for_update().get(pk=task.pk)
-        if to not in TASK_MOVES[locked.status]:
-            raise IllegalTransition(f"task {locked.key!r}", locked.status, to)
         previous = locked.status
-        now = timezone.now()
-        locked.status = to
-        if to == T.RUNNING:
-            locked.started_at = now
-            locked.finished_at = None
-        elif to in TASK_TERMINAL or to == T.BLOCKED:
-            locked.finished_at = now
-        elif to in (T.PENDING, T.READY):
-            locked.finished_at = None
-        for name, value in fields.items():
-            setattr(locked, name, value)
-        locked.save()
-        record(locked.job_id, f"task.{to}", {"from": previous, **(event or {})}, task_key=locked.key)
+        allowed = to in TASK_MOVES[previous]
+        if allowed:
+            now = timezone.now()
+            locked.status = to
+            if to == T.RUNNING:
+                locked.started_at = now
+                locked.finished_at = None
+            elif to in TASK_TERMINAL or to == T.BLOCKED:
+                locked.finished_at = now
+            elif to in (T.PENDING, T.READY):
+                locked.finished_at = None
+            for name, value in fields.items():
+                setattr(locked, name, value)
+            locked.save(update_fields=[*_TASK_TIMES, *fields])
+            record(locked.job_id, f"task.{to}", {"from": previous, **(event or {})}, task_key=locked.key)
+    if not allowed:
+        raise IllegalTransition(f"task {locked.key!r}", previous, to)
     return locked
