@@ -39,7 +39,8 @@ def makespan(shape: str, n: int, rng: random.Random) -> dict[str, Any]:
     seconds = {k: round(rng.uniform(0.1, 0.3), 3) for k in parents}
     plan = {
         "tasks": [
-            {"id": k, "tool": "core.wait", "inputs": {"seconds": seconds[k]}, "depends_on": ps} for k, ps in parents.items()
+            {"id": k, "tool": "core.wait", "inputs": {"seconds": seconds[k]}, "depends_on": ps}
+            for k, ps in parents.items()
         ]
     }
     job = _wait(_submit(plan, f"{shape} {n}").pk)
@@ -47,7 +48,14 @@ def makespan(shape: str, n: int, rng: random.Random) -> dict[str, Any]:
     span = (max(t.finished_at for t in tasks) - min(t.started_at for t in tasks)).total_seconds()
     cp = critical_path(parents, seconds)
     advance = sum(1 for t in tasks if t.dispatch == "advance")
-    return {"shape": shape, "tasks": n, "critical_path_s": cp, "makespan_s": span, "ratio": span / cp, "advance": advance}
+    return {
+        "shape": shape,
+        "tasks": n,
+        "critical_path_s": cp,
+        "makespan_s": span,
+        "ratio": span / cp,
+        "advance": advance,
+    }
 
 
 def overhead(n: int = 100) -> dict[str, float]:
@@ -92,7 +100,9 @@ def main() -> list[str]:
         worker = harness.start_worker(concurrency=8)
         warm = throughput(200)
         rss_warm = rss_kib(worker.pid)
-        lines.append("## Makespan / critical path (core.wait 0.1-0.3 s, width <= 8, worker concurrency 8; target <= 1.05)")
+        lines.append(
+            "## Makespan / critical path (core.wait 0.1-0.3 s, width <= 8, worker concurrency 8; target <= 1.05)"
+        )
         lines.append("| shape | tasks | critical path s | makespan s | ratio | tasks dispatched by advance |")
         lines.append("| --- | --- | --- | --- | --- | --- |")
         for shape in ("series-parallel", "non-series-parallel"):
@@ -118,7 +128,9 @@ def main() -> list[str]:
         lines.append("## Worker memory (main process + 8 pool children; target growth <= 20%)")
         lines.append("| RSS after warm-up MiB | RSS after 2,000+ tasks MiB | growth |")
         lines.append("| --- | --- | --- |")
-        lines.append(f"| {rss_warm / 1024:.0f} | {rss_after / 1024:.0f} | {100 * (rss_after - rss_warm) / rss_warm:+.1f}% |")
+        lines.append(
+            f"| {rss_warm / 1024:.0f} | {rss_after / 1024:.0f} | {100 * (rss_after - rss_warm) / rss_warm:+.1f}% |"
+        )
         lines.append("")
         lines.append(f"Warm-up: 200 no-op tasks at {warm['awe_per_s']:.0f}/s (AWE) vs {warm['raw_per_s']:.0f}/s (raw).")
     return lines
