@@ -252,11 +252,24 @@ if AWE_EVENTSTREAM_REDIS_URL:
 # --- Planner, LLM and tools ---------------------------------------------------------------------
 PLANNER_MODE = env.str("PLANNER_MODE", default="mock")
 LLM_PROVIDER = env.str("LLM_PROVIDER", default="mock")
-_PLANNER_MODES = {"mock"}
-if PLANNER_MODE not in _PLANNER_MODES:
-    raise environ.ImproperlyConfigured(
-        f"PLANNER_MODE={PLANNER_MODE!r} is not a known planner; choose one of {sorted(_PLANNER_MODES)}"
-    )
+for _name, _value, _known in (
+    ("PLANNER_MODE", PLANNER_MODE, {"mock", "llm"}),
+    ("LLM_PROVIDER", LLM_PROVIDER, {"mock", "openai"}),
+):
+    if _value not in _known:
+        raise environ.ImproperlyConfigured(f"{_name}={_value!r} is not known; choose one of {sorted(_known)}")
+PLANNER_MAX_REPAIRS = env.int("PLANNER_MAX_REPAIRS", default=2)
+OPENAI_MODEL = env.str("OPENAI_MODEL", default="gpt-4o-mini")
+OPENAI_API_KEY = env.str("OPENAI_API_KEY", default="")
+_openai_base = env.str("OPENAI_BASE_URL", default="")
+# The seed writes the bare host (https://api.openai.com); the SDK wants the /v1 API root.
+OPENAI_BASE_URL = (
+    f"{_openai_base.rstrip('/')}/v1" if _openai_base and not urlparse(_openai_base).path.strip("/") else _openai_base
+)
+OPENAI_TIMEOUT_S = env.float("OPENAI_TIMEOUT_S", default=60.0)
+OPENAI_MAX_RETRIES = env.int("OPENAI_MAX_RETRIES", default=2)
+# Prices per model: {"gpt-4o-mini": {"input_per_mtok": 0.15, "output_per_mtok": 0.6}}
+AWE_LLM_PRICES = env.json("AWE_LLM_PRICES", default={})
 AWE_TOOL_MODULES = env.list("AWE_TOOL_MODULES", default=[])
 AWE_MAX_PLAN_TASKS = env.int("AWE_MAX_PLAN_TASKS", default=200)
 AWE_MAX_ATTEMPTS = env.int("AWE_MAX_ATTEMPTS", default=3)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -10,8 +11,10 @@ from django.db import transaction
 from executor.scheduling import dispatch, settle
 from jobs import actions
 from jobs.models import Job, JobStatus
+from jobs.models import Plan as PlanRow
 from jobs.transitions import move_job
 from planner import service
+from planner.llm import Attempt, PlanningFailed
 from planner.schema import Plan
 from planner.validate import PlanInvalid
 
@@ -42,25 +45,36 @@ def submit(
 def _start(job: Job, raw: dict[str, Any], checked: Plan, *, source: str) -> None:
     with transaction.atomic():
         saved = actions.save_plan(job, raw, source=source)
+        _run_plan(job, saved, checked)
+
+
+def _run_plan(job: Job, saved: PlanRow, checked: Plan) -> None:
+    with transaction.atomic():
         actions.create_tasks(saved, checked)
         move_job(job, JobStatus.RUNNING)
         dispatch(job.pk)
 
 
 def plan_and_start(job_id: str) -> None:
-    """Worker side of planning: propose, validate, keep the version, start or fail the job."""
+    """Worker side of planning: propose (and repair), keep every version, start or fail the job."""
     job = Job.objects.get(pk=job_id)
     if job.status != JobStatus.QUEUED:
         return  # a redelivered message for a job already planned
     job = move_job(job, JobStatus.PLANNING)
-    raw, source = service.propose(job.goal, job.context_json)
+    versions: list[PlanRow] = []
+
+    def keep(attempt: Attempt, source: str) -> None:
+        problems = [p.as_dict() for p in attempt.problems]
+        usage = asdict(attempt.usage) if attempt.usage else None
+        versions.append(actions.save_plan(job, attempt.raw, source=source, problems=problems, usage=usage))
+
     try:
-        checked = service.check(raw)
+        _, checked = service.make_plan(job.goal, job.context_json, keep)
     except PlanInvalid as exc:
-        problems = [p.as_dict() for p in exc.problems]
-        with transaction.atomic():
-            actions.save_plan(job, raw, source=source, problems=problems)
-            move_job(job, JobStatus.FAILED, error=f"plan invalid: {exc}"[:4000])
+        move_job(job, JobStatus.FAILED, error=f"plan invalid after {len(versions)} attempt(s): {exc}"[:4000])
         return
-    _start(job, raw, checked, source=source)
+    except PlanningFailed as exc:
+        move_job(job, JobStatus.FAILED, error=str(exc)[:4000], error_class=exc.error_class)
+        return
+    _run_plan(job, versions[-1], checked)
     settle(job.pk)

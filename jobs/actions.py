@@ -36,7 +36,14 @@ def create_job(
     return job
 
 
-def save_plan(job: Job, dag: dict[str, Any], *, source: str, problems: list[dict[str, Any]] | None = None) -> Plan:
+def save_plan(
+    job: Job,
+    dag: dict[str, Any],
+    *,
+    source: str,
+    problems: list[dict[str, Any]] | None = None,
+    usage: dict[str, Any] | None = None,
+) -> Plan:
     """Keep a plan version; an invalid one is kept with its problems for the user to read."""
     with transaction.atomic():
         Job.objects.select_for_update().get(pk=job.pk)
@@ -44,10 +51,13 @@ def save_plan(job: Job, dag: dict[str, Any], *, source: str, problems: list[dict
         plan = Plan.objects.create(
             job=job, version=version, source=source, dag=dag, valid=not problems, problems=problems or []
         )
+        extra = {"usage": usage} if usage else {}
         if problems:
-            record(job, "plan.rejected", {"version": version, "source": source, "problems": problems})
+            record(job, "plan.rejected", {"version": version, "source": source, "problems": problems, **extra})
         else:
-            record(job, "plan.created", {"version": version, "source": source, "tasks": len(dag.get("tasks", []))})
+            record(
+                job, "plan.created", {"version": version, "source": source, "tasks": len(dag.get("tasks", [])), **extra}
+            )
     return plan
 
 

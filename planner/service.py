@@ -1,22 +1,37 @@
-"""Goal → validated plan. The provider is chosen by ``PLANNER_MODE``."""
+"""Goal → validated plan. The planner is chosen by ``PLANNER_MODE`` (mock or llm)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 
+from planner.llm import Attempt, plan_with_repairs
 from planner.mock import mock_plan
 from planner.schema import Plan
 from planner.validate import validate_plan
+from tools.llm.providers import get_provider
 from tools.registry import catalogue
-
-
-def propose(goal: str, context: dict[str, Any]) -> tuple[dict[str, Any], str]:
-    """A raw plan for the goal and the name of the provider that made it."""
-    return mock_plan(goal, context), "mock"
 
 
 def check(raw: object) -> Plan:
     """Validate a plan against the live tool catalogue and the plan limits (raises PlanInvalid)."""
     return validate_plan(raw, catalogue(), max_tasks=settings.AWE_MAX_PLAN_TASKS)
+
+
+def make_plan(goal: str, context: dict[str, Any], keep: Callable[[Attempt, str], None]) -> tuple[dict[str, Any], Plan]:
+    """Plan a goal; every attempt is handed to ``keep(attempt, source)`` to be saved as a version.
+
+    Raises ``PlanInvalid`` when no valid plan came out, ``PlanningFailed`` when the LLM failed.
+    """
+    if settings.PLANNER_MODE == "llm":
+        provider = get_provider()
+        return plan_with_repairs(
+            provider, goal, context, catalogue(), max_tasks=settings.AWE_MAX_PLAN_TASKS,
+            max_repairs=settings.PLANNER_MAX_REPAIRS, keep=lambda attempt: keep(attempt, provider.name),
+        )  # fmt: skip
+    raw = mock_plan(goal, context)
+    plan = check(raw)
+    keep(Attempt(raw, [], None), "mock")
+    return raw, plan

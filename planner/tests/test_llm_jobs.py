@@ -1,0 +1,48 @@
+"""Jobs planned by an LLM: through the API, a worker and the real SDK to a local server."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from planner.tests.openai_stub import completion, openai_stub
+from planner.tests.test_llm_planner import CYCLE, GOOD
+
+pytestmark = pytest.mark.integration
+
+
+def llm_stack(stack_factory, url):
+    stack = stack_factory(
+        "embedded", PLANNER_MODE="llm", LLM_PROVIDER="openai", OPENAI_BASE_URL=url, OPENAI_API_KEY="sk-test",
+        OPENAI_MAX_RETRIES="0", PLANNER_MAX_REPAIRS="1",
+    )  # fmt: skip
+    stack.start_web()
+    stack.start_worker()
+    return stack
+
+
+def test_an_llm_plan_runs_after_one_repair(stack_factory):
+    with openai_stub([completion("not json"), completion(json.dumps(GOOD))]) as stub:
+        stack = llm_stack(stack_factory, stub.url)
+        job = stack.submit({"goal": "Write a note and read it back"})
+        assert stack.wait(job["id"])["status"] == "succeeded", stack.logs()
+    details = stack.get(f"/api/jobs/{job['id']}/details").json()
+    assert details["plan"]["version"] == 2 and details["plan"]["source"] == "openai"
+    types = [e["type"] for e in details["recent_events"]]
+    assert types.index("plan.rejected") < types.index("plan.created")
+    created = next(e for e in details["recent_events"] if e["type"] == "plan.created")
+    assert created["payload"]["usage"]["tokens_in"] == 100
+
+
+def test_a_plan_still_invalid_fails_the_job_with_the_reasons(stack_factory):
+    with openai_stub([completion(json.dumps(CYCLE))] * 2) as stub:
+        stack = llm_stack(stack_factory, stub.url)
+        job = stack.submit({"goal": "Loop forever"})
+        done = stack.wait(job["id"])
+    assert done["status"] == "failed"
+    assert "cycle" in done["error"] and "2 attempt" in done["error"]
+    rejected = [
+        e for e in stack.get(f"/api/jobs/{job['id']}/details").json()["recent_events"] if e["type"] == "plan.rejected"
+    ]
+    assert [e["payload"]["version"] for e in rejected] == [1, 2]
