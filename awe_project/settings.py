@@ -258,6 +258,10 @@ for _name, _value, _known in (
 ):
     if _value not in _known:
         raise environ.ImproperlyConfigured(f"{_name}={_value!r} is not known; choose one of {sorted(_known)}")
+# LLM-backed tools (llm.*): mock stays offline, llm uses LLM_PROVIDER.
+WORKER_MODE = env.str("WORKER_MODE", default="mock")
+if WORKER_MODE not in {"mock", "llm"}:
+    raise environ.ImproperlyConfigured(f"WORKER_MODE={WORKER_MODE!r} is not known; choose one of ['llm', 'mock']")
 PLANNER_MAX_REPAIRS = env.int("PLANNER_MAX_REPAIRS", default=2)
 OPENAI_MODEL = env.str("OPENAI_MODEL", default="gpt-4o-mini")
 OPENAI_API_KEY = env.str("OPENAI_API_KEY", default="")

@@ -13,7 +13,7 @@ from tools.spec import JSON, ToolContext, ToolSpec
 _REGISTRY: dict[str, ToolSpec] = {}
 
 # Families that ship with AWE; plugins add theirs through AWE_TOOL_MODULES.
-BUILTIN_MODULES = ("tools.core.files", "tools.core.render", "tools.core.control")
+BUILTIN_MODULES = ("tools.core.files", "tools.core.render", "tools.core.control", "tools.llm.tools")
 
 In = TypeVar("In", bound=BaseModel)
 Out = TypeVar("Out", bound=BaseModel)
