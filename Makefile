@@ -70,6 +70,9 @@ fmt: install-dev  ## format the code
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+eval-planner: install-dev  ## planner evaluation over planner/eval/goals.yaml
+	$(BIN)/python -m planner.eval.run
+
 bench: install-dev  ## benchmarks; figures printed and written to docs/performance.md
 	$(BIN)/python -m bench
 

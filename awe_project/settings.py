@@ -253,7 +253,7 @@ if AWE_EVENTSTREAM_REDIS_URL:
 PLANNER_MODE = env.str("PLANNER_MODE", default="mock")
 LLM_PROVIDER = env.str("LLM_PROVIDER", default="mock")
 for _name, _value, _known in (
-    ("PLANNER_MODE", PLANNER_MODE, {"mock", "llm"}),
+    ("PLANNER_MODE", PLANNER_MODE, {"mock", "heuristic", "llm"}),
     ("LLM_PROVIDER", LLM_PROVIDER, {"mock", "openai"}),
 ):
     if _value not in _known:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 
+from planner import heuristic
 from planner.llm import Attempt, plan_with_repairs
 from planner.mock import mock_plan
 from planner.schema import Plan
@@ -31,7 +32,16 @@ def make_plan(goal: str, context: dict[str, Any], keep: Callable[[Attempt, str],
             provider, goal, context, catalogue(), max_tasks=settings.AWE_MAX_PLAN_TASKS,
             max_repairs=settings.PLANNER_MAX_REPAIRS, keep=lambda attempt: keep(attempt, provider.name),
         )  # fmt: skip
-    raw = mock_plan(goal, context)
+    raw, source = propose_offline(goal, context, settings.PLANNER_MODE)
     plan = check(raw)
-    keep(Attempt(raw, [], None), "mock")
+    keep(Attempt(raw, [], None), source)
     return raw, plan
+
+
+def propose_offline(goal: str, context: dict[str, Any], mode: str) -> tuple[dict[str, Any], str]:
+    """The deterministic planners: a matching heuristic family (``heuristic``), else the mock plan."""
+    if mode == "heuristic":
+        family = heuristic.match(goal, context, set(catalogue()))
+        if family is not None:
+            return family.build(goal, context), f"heuristic:{family.name}"
+    return mock_plan(goal, context), "mock"

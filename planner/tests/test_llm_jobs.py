@@ -46,3 +46,20 @@ def test_a_plan_still_invalid_fails_the_job_with_the_reasons(stack_factory):
         e for e in stack.get(f"/api/jobs/{job['id']}/details").json()["recent_events"] if e["type"] == "plan.rejected"
     ]
     assert [e["payload"]["version"] for e in rejected] == [1, 2]
+
+
+def test_the_heuristic_planner_tailors_a_resume_end_to_end(stack_factory):
+    stack = stack_factory("embedded", PLANNER_MODE="heuristic")
+    stack.start_web()
+    stack.start_worker()
+    context = {
+        "resume": "Jane Doe. Python engineer at Acme, 2019-2024.",
+        "job_post": "Senior Python engineer: Django, Celery.",
+    }
+    job = stack.submit({"goal": "Tailor my resume to this job post", "context_json": context})
+    assert stack.wait(job["id"])["status"] == "succeeded", stack.logs()
+    details = stack.get(f"/api/jobs/{job['id']}/details").json()
+    assert details["plan"]["source"] == "heuristic:resume-tailoring"
+    [artifact] = [a for a in details["artifacts"] if a["name"] == "application.md"]
+    text = stack.get(artifact["download_url"]).text
+    assert text.startswith("# Tailored application") and "## Cover letter" in text
