@@ -150,7 +150,8 @@ def _settle(job: Job) -> None:
     if Task.objects.filter(job=job, status__in=[*TASK_ACTIVE, S.PENDING]).exists():
         return  # the common case while a job runs: one indexed probe
     counts = dict(Task.objects.filter(job=job).values("status").annotate(n=Count("pk")).values_list("status", "n"))
-    if set(counts) == {S.SUCCEEDED}:
+    # In a running job a cancelled task can only be one a replan dropped.
+    if set(counts) <= {S.SUCCEEDED, S.CANCELLED}:
         move_job(job, JobStatus.SUCCEEDED)
         return
     if any(counts.get(status) for status in (*TASK_ACTIVE, S.PENDING)) or not counts.get(S.FAILED):

@@ -58,6 +58,17 @@ def _parse(text: str, data: Any) -> tuple[dict[str, Any], list[Problem]]:
     return parsed, []
 
 
+def _with(context_tasks: list[dict[str, Any]] | None, raw: dict[str, Any]) -> Any:
+    """On replan the new tasks are validated together with the finished ones they may bind."""
+    if not context_tasks or not isinstance(raw.get("tasks"), list):
+        return raw
+    done = {t["id"] for t in context_tasks}
+    return {
+        **raw,
+        "tasks": context_tasks + [t for t in raw["tasks"] if not (isinstance(t, dict) and t.get("id") in done)],
+    }
+
+
 def plan_with_repairs(
     provider: LLMProvider,
     goal: str,
@@ -67,6 +78,8 @@ def plan_with_repairs(
     max_tasks: int,
     max_repairs: int,
     keep: Callable[[Attempt], None],
+    user_prompt: str | None = None,
+    context_tasks: list[dict[str, Any]] | None = None,
 ) -> tuple[dict[str, Any], Plan]:
     """Ask for a plan, validate it, and send the problems back up to ``max_repairs`` times.
 
@@ -77,7 +90,7 @@ def plan_with_repairs(
     tools = [spec.describe() for spec in catalogue.values()]
     messages = [
         Message("system", render("plan_system.md", tools=tools, max_tasks=max_tasks)),
-        Message("user", render("plan_user.md", goal=goal, context=dict(context))),
+        Message("user", user_prompt or render("plan_user.md", goal=goal, context=dict(context))),
     ]
     problems: list[Problem] = []
     for _ in range(max_repairs + 1):
@@ -97,7 +110,7 @@ def plan_with_repairs(
             usage, text = result.usage, result.text
             if not problems:
                 try:
-                    plan = validate_plan(raw, catalogue, max_tasks=max_tasks)
+                    plan = validate_plan(_with(context_tasks, raw), catalogue, max_tasks=max_tasks)
                 except PlanInvalid as invalid:
                     problems = invalid.problems
                 else:

@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 
 from planner import heuristic
-from planner.llm import Attempt, plan_with_repairs
+from planner.llm import Attempt, plan_with_repairs, render
 from planner.mock import mock_plan
 from planner.schema import Plan
 from planner.validate import validate_plan
@@ -36,6 +36,33 @@ def make_plan(goal: str, context: dict[str, Any], keep: Callable[[Attempt, str],
     plan = check(raw)
     keep(Attempt(raw, [], None), source)
     return raw, plan
+
+
+def replan_tasks(
+    goal: str,
+    context: dict[str, Any],
+    *,
+    finished: list[dict[str, Any]],
+    outputs: dict[str, Any],
+    failures: list[dict[str, Any]],
+    instructions: str,
+    current: list[dict[str, Any]],
+) -> tuple[list[dict[str, Any]], str]:
+    """Tasks for the unfinished part of a goal. Offline planners keep the current plan (the
+    caller drops its finished tasks, so the unfinished part runs again); the LLM is shown what
+    finished, its outputs and what failed, and plans the rest."""
+    if settings.PLANNER_MODE != "llm":
+        return current, "current plan"
+    provider = get_provider()
+    shown = [{**task, "output": outputs.get(task["id"])} for task in finished]
+    raw, _ = plan_with_repairs(
+        provider, goal, context, catalogue(), max_tasks=settings.AWE_MAX_PLAN_TASKS,
+        max_repairs=settings.PLANNER_MAX_REPAIRS, keep=lambda attempt: None,
+        user_prompt=render("replan_user.md", goal=goal, context=context, finished=shown, failures=failures,
+                           instructions=instructions),
+        context_tasks=finished,
+    )  # fmt: skip
+    return list(raw["tasks"]), provider.name
 
 
 def propose_offline(goal: str, context: dict[str, Any], mode: str) -> tuple[dict[str, Any], str]:

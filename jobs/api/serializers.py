@@ -57,6 +57,10 @@ class JobCreateSerializer(StrictSerializer):
         return value
 
 
+class ReplanSerializer(StrictSerializer):
+    instructions = serializers.CharField(required=False, allow_blank=True, max_length=8000)
+
+
 class TaskSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     id = serializers.CharField(source="key", help_text="Plan-local task id")
     duration_s = serializers.SerializerMethodField()

@@ -20,11 +20,13 @@ from rest_framework.views import APIView
 
 from executor.control import cancel_job, retry_failed, retry_tasks
 from executor.planning import submit
+from executor.replan import replan
 from jobs.api import downloads
 from jobs.api.serializers import (
     JobCreateSerializer,
     JobDetailSerializer,
     JobSerializer,
+    ReplanSerializer,
     TaskSerializer,
     ToolSerializer,
 )
@@ -120,6 +122,15 @@ class JobViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retrieve
         job = self.get_object()
         task = get_object_or_404(Task, job=job, key=task_id)
         return Response(JobSerializer(retry_tasks(job, [task.key])).data)
+
+    @extend_schema(request=ReplanSerializer, responses=JobSerializer)
+    @action(detail=True, methods=["post"])
+    def replan(self, request: Request, pk: str | None = None) -> Response:
+        """Plan the unfinished part again (optionally with instructions); finished tasks are kept."""
+        job = self.get_object()
+        incoming = ReplanSerializer(data=request.data or {})
+        incoming.is_valid(raise_exception=True)
+        return Response(JobSerializer(replan(job, incoming.validated_data.get("instructions", ""))).data)
 
     @extend_schema(request=None, responses=JobSerializer)
     @action(detail=True, methods=["post"])
