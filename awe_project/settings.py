@@ -283,6 +283,8 @@ if AWE_RETRY_POLICY not in {"transient", "any", "none"}:
 AWE_RETRY_BACKOFF_S = env.float("AWE_RETRY_BACKOFF_S", default=1.0)
 AWE_RETRY_BACKOFF_MAX_S = env.float("AWE_RETRY_BACKOFF_MAX_S", default=60.0)
 AWE_DLQ_ENABLED = env.bool("AWE_DLQ_ENABLED", default=True)
+# Replan a job once, automatically, when a task fails for good.
+AWE_AUTO_REPLAN_ON_FAILURE = env.bool("AWE_AUTO_REPLAN_ON_FAILURE", default=False)
 # A running attempt beats this often; three missed beats mean its worker is gone.
 AWE_HEARTBEAT_S = env.float("AWE_HEARTBEAT_S", default=5.0)
 # The reconciler re-sends lost messages, fails over dead workers' tasks and settles jobs.

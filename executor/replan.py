@@ -14,7 +14,9 @@ from jobs.events import record
 from jobs.models import TASK_ACTIVE, Job, JobStatus, Task, TaskStatus
 from jobs.transitions import IllegalTransition, move_job, move_task
 from planner import service
+from planner.llm import PlanningFailed
 from planner.schema import Plan, dependencies
+from planner.validate import PlanInvalid
 
 S = TaskStatus
 REPLANNABLE = {JobStatus.RUNNING, JobStatus.FAILED}
@@ -33,7 +35,7 @@ def _current_tasks(job: Job) -> list[dict[str, Any]]:
     return list(plan.dag.get("tasks", [])) if plan else []
 
 
-def replan(job: Job, instructions: str = "") -> Job:
+def replan(job: Job, instructions: str = "", *, auto: bool = False) -> Job:
     """Plan the unfinished part again and run it. Refused (409) for finished or cancelled jobs and
     while tasks are in flight; an invalid new plan is refused (400) and changes nothing."""
     job = Job.objects.get(pk=job.pk)
@@ -58,11 +60,22 @@ def replan(job: Job, instructions: str = "") -> Job:
             raise IllegalTransition(f"job {job.pk}", job.status, "replanned")
         saved = actions.save_plan(job, combined, source=f"replan:{source}")
         _apply(job, saved, checked, done_ids)
-        record(job, "job.replanned", {"version": saved.version, "instructions": instructions[:500]})
+        record(job, "job.replanned", {"version": saved.version, "instructions": instructions[:500], "auto": auto})
         if job.status == JobStatus.FAILED:
             job = move_job(job, JobStatus.RUNNING, replanned=saved.version)
         dispatch(job.pk)
     return job
+
+
+def auto_replan(job_id: Any) -> None:
+    """``AWE_AUTO_REPLAN_ON_FAILURE``: replan a job once when a task failed for good."""
+    job = Job.objects.get(pk=job_id)
+    if job.status != JobStatus.FAILED or job.events.filter(type="job.replanned", payload__auto=True).exists():
+        return
+    try:
+        replan(job, "automatic replan after a failure", auto=True)
+    except (IllegalTransition, PlanInvalid, PlanningFailed) as exc:
+        record(job, "job.replan_failed", {"auto": True, "error": str(exc)[:1000]})
 
 
 def _apply(job: Job, saved: Any, checked: Plan, done_ids: set[str]) -> None:

@@ -6,6 +6,7 @@ import logging
 import uuid
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count
 
@@ -159,3 +160,7 @@ def _settle(job: Job) -> None:
     failed = Task.objects.filter(job=job, status=S.FAILED).order_by("pk")
     reason = "; ".join(f"task {t.key!r} failed: {t.error}" for t in failed)
     move_job(job, JobStatus.FAILED, error=reason[:4000])
+    if settings.AWE_AUTO_REPLAN_ON_FAILURE:
+        from executor.replan import auto_replan
+
+        transaction.on_commit(lambda: auto_replan(job.pk))

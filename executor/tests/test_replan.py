@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
@@ -66,3 +67,23 @@ def test_an_llm_replan_sees_finished_outputs_and_binds_them(stack_factory):
     assert "a (core.write_file)" in prompt and "read x.md instead" in prompt and "missing.md" in prompt
     tasks = tasks_of(stack, job["id"])
     assert tasks["b"]["status"] == "cancelled" and tasks["b2"]["output"]["content"] == "x"
+
+
+def test_auto_replan_on_failure_replans_exactly_once(stack_factory):
+    stack = stack_factory("embedded", AWE_AUTO_REPLAN_ON_FAILURE="true")
+    stack.start_web()
+    stack.start_worker()
+    job = stack.submit({"goal": "read y", "plan": PLAN})
+
+    def event_types():
+        return [e["type"] for e in stack.get(f"/api/jobs/{job['id']}/details").json()["recent_events"]]
+
+    deadline = time.monotonic() + 60
+    while event_types().count("job.failed") < 2:  # failed, replanned once, failed again
+        assert time.monotonic() < deadline, stack.logs()
+        time.sleep(0.1)
+    time.sleep(1)  # a second automatic replan would show up here
+    types = event_types()
+    assert types.count("job.replanned") == 1 and types.count("job.failed") == 2
+    assert stack.get(f"/api/jobs/{job['id']}").json()["status"] == "failed"
+    assert tasks_of(stack, job["id"])["b"]["attempts"] == 2
