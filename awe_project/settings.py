@@ -274,6 +274,17 @@ OPENAI_TIMEOUT_S = env.float("OPENAI_TIMEOUT_S", default=60.0)
 OPENAI_MAX_RETRIES = env.int("OPENAI_MAX_RETRIES", default=2)
 # Prices per model: {"gpt-4o-mini": {"input_per_mtok": 0.15, "output_per_mtok": 0.6}}
 AWE_LLM_PRICES = env.json("AWE_LLM_PRICES", default={})
+# Budget every job gets unless its POST body says otherwise: max_tasks, max_tokens, max_cost_usd, max_parallel.
+AWE_DEFAULT_BUDGET = env.json("AWE_DEFAULT_BUDGET", default={})
+# What a plan's tasks are expected to spend, per tool, for the budget check before a plan runs.
+AWE_TOOL_ESTIMATES = env.json(
+    "AWE_TOOL_ESTIMATES",
+    default={
+        "llm.generate_text": {"tokens": 2000},
+        "llm.generate_json": {"tokens": 2000},
+        "llm.summarize": {"tokens": 1500},
+    },
+)
 AWE_TOOL_MODULES = env.list("AWE_TOOL_MODULES", default=[])
 AWE_MAX_PLAN_TASKS = env.int("AWE_MAX_PLAN_TASKS", default=200)
 AWE_MAX_ATTEMPTS = env.int("AWE_MAX_ATTEMPTS", default=3)

@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 
 from executor.scheduling import dispatch, settle
 from jobs import actions
+from jobs import usage as usage_of_jobs
 from jobs.models import Job, JobStatus
 from jobs.models import Plan as PlanRow
 from jobs.transitions import move_job
@@ -17,6 +19,7 @@ from planner import service
 from planner.llm import Attempt, PlanningFailed
 from planner.schema import Plan
 from planner.validate import PlanInvalid
+from tools.errors import BudgetError
 
 
 def submit(
@@ -30,7 +33,8 @@ def submit(
 ) -> Job:
     """Create a job. With an explicit plan it is validated first (``PlanInvalid`` leaves no job
     behind) and starts at once; otherwise the planner runs on a worker."""
-    checked = service.check(plan) if plan is not None else None
+    budget = {**settings.AWE_DEFAULT_BUDGET, **(budget or {})}
+    checked = service.check(plan, budget) if plan is not None else None
     with transaction.atomic():
         job = actions.create_job(owner, goal, context_json=context_json, priority=priority, budget=budget)
         if plan is not None and checked is not None:
@@ -67,9 +71,14 @@ def plan_and_start(job_id: str) -> None:
         problems = [p.as_dict() for p in attempt.problems]
         usage = asdict(attempt.usage) if attempt.usage else None
         versions.append(actions.save_plan(job, attempt.raw, source=source, problems=problems, usage=usage))
+        if attempt.usage is not None:
+            try:
+                usage_of_jobs.charge(job, attempt.usage, plan=versions[-1])
+            except BudgetError as exc:
+                raise PlanningFailed(exc.message, exc.error_class) from None
 
     try:
-        _, checked = service.make_plan(job.goal, job.context_json, keep)
+        _, checked = service.make_plan(job.goal, job.context_json, keep, job.budget)
     except PlanInvalid as exc:
         move_job(job, JobStatus.FAILED, error=f"plan invalid after {len(versions)} attempt(s): {exc}"[:4000])
         return

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from executor import dlq
@@ -17,10 +18,11 @@ from executor.heartbeat import Heartbeat, is_stale
 from executor.retry import backoff_s, should_retry
 from executor.scheduling import advance, block_descendants, settle
 from jobs import actions
+from jobs import usage as usage_of_jobs
 from jobs.models import Job, JobStatus, Task, TaskAttempt, TaskStatus
 from jobs.transitions import IllegalTransition, lock_job_of, move_task
 from tools import registry
-from tools.errors import ErrorClass, PermanentToolError, ToolError
+from tools.errors import BudgetError, ErrorClass, PermanentToolError, ToolError
 from tools.runtime import invoke
 from tools.spec import ToolContext
 
@@ -95,6 +97,16 @@ def _cancel_probe(job_id: uuid.UUID | str, every_s: float = 0.5):  # type: ignor
     return cancelled
 
 
+def _charge(task: Task, usage: object) -> None:
+    """Charge an LLM call made inside a tool; tools run in their own thread, whose database
+    connection is closed here so none is left open per call."""
+    try:
+        usage_of_jobs.charge(task.job, usage, task=task)  # type: ignore[arg-type]
+    finally:
+        if threading.current_thread() is not threading.main_thread():
+            connection.close()
+
+
 def execute(task_pk: int, *, worker: str, celery_id: str = "") -> Outcome:
     claimed = _claim(task_pk, worker, celery_id)
     if isinstance(claimed, Outcome):
@@ -107,10 +119,13 @@ def execute(task_pk: int, *, worker: str, celery_id: str = "") -> Outcome:
         workspace=actions.workspace_dir(task.job_id),
         save_artifact=lambda name, data, ctype: actions.save_artifact(task, name, data, ctype).path,
         is_cancelled=_cancel_probe(task.job_id),
+        report_usage=lambda usage: _charge(task, usage),
     )
     try:
         if spec is None:
             raise PermanentToolError(f"tool {task.tool!r} is not registered in this worker")
+        if (reason := usage_of_jobs.over_budget(task.job)) is not None:
+            raise BudgetError(reason)
         inputs = bind(task.inputs, _outputs(task))
         with Heartbeat(attempt.pk):
             output = invoke(spec, inputs, ctx, timeout_s=task.timeout_s)

@@ -179,3 +179,24 @@ class DeadLetter(models.Model):
 
     def __str__(self) -> str:
         return f"dead letter for {self.task}"
+
+
+class LlmCall(models.Model):
+    """One LLM call's usage, charged to a job (and to the plan or task that made it)."""
+
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="llm_calls")
+    plan = models.ForeignKey(Plan, on_delete=models.SET_NULL, null=True, blank=True, related_name="llm_calls")
+    task = models.ForeignKey(Task, on_delete=models.SET_NULL, null=True, blank=True, related_name="llm_calls")
+    provider = models.CharField(max_length=32)
+    model = models.CharField(max_length=128)
+    tokens_in = models.PositiveIntegerField(default=0)
+    tokens_out = models.PositiveIntegerField(default=0)
+    latency_s = models.FloatField(default=0)
+    cost_usd = models.FloatField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["job", "created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.provider}/{self.model}: {self.tokens_in}+{self.tokens_out} tokens"

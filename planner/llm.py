@@ -80,6 +80,8 @@ def plan_with_repairs(
     keep: Callable[[Attempt], None],
     user_prompt: str | None = None,
     context_tasks: list[dict[str, Any]] | None = None,
+    budget: Mapping[str, Any] | None = None,
+    estimates: Mapping[str, Mapping[str, float]] | None = None,
 ) -> tuple[dict[str, Any], Plan]:
     """Ask for a plan, validate it, and send the problems back up to ``max_repairs`` times.
 
@@ -110,7 +112,9 @@ def plan_with_repairs(
             usage, text = result.usage, result.text
             if not problems:
                 try:
-                    plan = validate_plan(_with(context_tasks, raw), catalogue, max_tasks=max_tasks)
+                    plan = validate_plan(
+                        _with(context_tasks, raw), catalogue, max_tasks=max_tasks, budget=budget, estimates=estimates
+                    )
                 except PlanInvalid as invalid:
                     problems = invalid.problems
                 else:

@@ -16,12 +16,17 @@ from tools.llm.providers import get_provider
 from tools.registry import catalogue
 
 
-def check(raw: object) -> Plan:
-    """Validate a plan against the live tool catalogue and the plan limits (raises PlanInvalid)."""
-    return validate_plan(raw, catalogue(), max_tasks=settings.AWE_MAX_PLAN_TASKS)
+def check(raw: object, budget: dict[str, Any] | None = None) -> Plan:
+    """Validate a plan against the live tool catalogue, the plan limits and a job's budget
+    (raises PlanInvalid)."""
+    return validate_plan(
+        raw, catalogue(), max_tasks=settings.AWE_MAX_PLAN_TASKS, budget=budget, estimates=settings.AWE_TOOL_ESTIMATES
+    )
 
 
-def make_plan(goal: str, context: dict[str, Any], keep: Callable[[Attempt, str], None]) -> tuple[dict[str, Any], Plan]:
+def make_plan(
+    goal: str, context: dict[str, Any], keep: Callable[[Attempt, str], None], budget: dict[str, Any] | None = None
+) -> tuple[dict[str, Any], Plan]:
     """Plan a goal; every attempt is handed to ``keep(attempt, source)`` to be saved as a version.
 
     Raises ``PlanInvalid`` when no valid plan came out, ``PlanningFailed`` when the LLM failed.
@@ -31,9 +36,10 @@ def make_plan(goal: str, context: dict[str, Any], keep: Callable[[Attempt, str],
         return plan_with_repairs(
             provider, goal, context, catalogue(), max_tasks=settings.AWE_MAX_PLAN_TASKS,
             max_repairs=settings.PLANNER_MAX_REPAIRS, keep=lambda attempt: keep(attempt, provider.name),
+            budget=budget, estimates=settings.AWE_TOOL_ESTIMATES,
         )  # fmt: skip
     raw, source = propose_offline(goal, context, settings.PLANNER_MODE)
-    plan = check(raw)
+    plan = check(raw, budget)
     keep(Attempt(raw, [], None), source)
     return raw, plan
 

@@ -155,7 +155,40 @@ def _task_problems(task: PlanTask, by_id: Mapping[str, PlanTask], catalogue: Map
     return problems
 
 
-def validate_plan(raw: object, catalogue: Mapping[str, ToolSpec], *, max_tasks: int) -> Plan:
+def budget_problems(
+    plan: Plan, budget: Mapping[str, Any], estimates: Mapping[str, Mapping[str, float]]
+) -> list[Problem]:
+    """The plan's estimated size and LLM spending against a job's budget."""
+    problems = []
+    if budget.get("max_tasks") is not None and len(plan.tasks) > budget["max_tasks"]:
+        problems.append(
+            Problem("over_budget", f"plan has {len(plan.tasks)} tasks; the job's max_tasks is {budget['max_tasks']}")
+        )
+    tokens = sum(estimates.get(t.tool, {}).get("tokens", 0) for t in plan.tasks)
+    cost = sum(estimates.get(t.tool, {}).get("cost_usd", 0) for t in plan.tasks)
+    if budget.get("max_tokens") is not None and tokens > budget["max_tokens"]:
+        problems.append(
+            Problem(
+                "over_budget", f"plan is estimated at {tokens:g} tokens; the job's max_tokens is {budget['max_tokens']}"
+            )
+        )
+    if budget.get("max_cost_usd") is not None and cost > budget["max_cost_usd"]:
+        problems.append(
+            Problem(
+                "over_budget", f"plan is estimated at ${cost:g}; the job's max_cost_usd is {budget['max_cost_usd']}"
+            )
+        )
+    return problems
+
+
+def validate_plan(
+    raw: object,
+    catalogue: Mapping[str, ToolSpec],
+    *,
+    max_tasks: int,
+    budget: Mapping[str, Any] | None = None,
+    estimates: Mapping[str, Mapping[str, float]] | None = None,
+) -> Plan:
     """Parse and check a plan; raise ``PlanInvalid`` listing every problem found."""
     try:
         plan = Plan.model_validate(raw)
@@ -175,6 +208,8 @@ def validate_plan(raw: object, catalogue: Mapping[str, ToolSpec], *, max_tasks: 
     cycle = find_cycle(graph)
     if cycle:
         problems.append(Problem("cycle", f"plan has a cycle: {' -> '.join(cycle)}", cycle[0], "depends_on"))
+    if budget:
+        problems.extend(budget_problems(plan, budget, estimates or {}))
     if problems:
         raise PlanInvalid(problems)
     return plan

@@ -31,6 +31,8 @@ class ToolContext:
     save_artifact: ArtifactSink = _no_artifacts
     cancel_event: threading.Event = field(default_factory=threading.Event)
     is_cancelled: Callable[[], bool] = lambda: False
+    # Called with each LLM call's usage; raises BudgetError when the job is over its budget.
+    report_usage: Callable[[Any], None] = lambda usage: None
 
     def cancelled(self) -> bool:
         return self.cancel_event.is_set() or self.is_cancelled()

@@ -130,8 +130,15 @@ class JobDetailSerializer(JobSerializer):
     artifacts = ArtifactSerializer(many=True)
     recent_events = serializers.SerializerMethodField()
 
+    usage = serializers.SerializerMethodField(help_text="LLM calls charged to the job: calls, tokens, cost")
+
     class Meta(JobSerializer.Meta):
-        fields = [*JobSerializer.Meta.fields, "plan", "tasks", "artifacts", "recent_events"]
+        fields = [*JobSerializer.Meta.fields, "plan", "tasks", "artifacts", "recent_events", "usage"]
+
+    def get_usage(self, job: Job) -> dict[str, Any]:
+        from jobs.usage import totals
+
+        return totals(job)
 
     def get_plan(self, job: Job) -> dict[str, Any] | None:
         plan = job.plans.order_by("-version").first()

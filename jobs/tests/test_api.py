@@ -248,3 +248,11 @@ def test_tools_schema_docs_and_health(api):
     assert api.get("/healthz").json() == {"status": "ok"}
     ready = api.get("/readyz")
     assert ready.status_code == 200 and ready.json()["checks"] == {"database": "ok", "broker": "ok"}
+
+
+def test_an_explicit_plan_over_the_job_budget_is_refused(api):
+    plan = {"tasks": [{"id": f"w{i}", "tool": "core.wait", "inputs": {"seconds": 0}} for i in range(3)]}
+    response = post(api, {"goal": "g", "plan": plan, "budget": {"max_tasks": 2}})
+    assert response.status_code == 400
+    assert [p["code"] for p in response.json()["plan"]] == ["over_budget"]
+    assert not Job.objects.exists()

@@ -33,6 +33,7 @@ def test_an_llm_plan_runs_after_one_repair(stack_factory):
     assert types.index("plan.rejected") < types.index("plan.created")
     created = next(e for e in details["recent_events"] if e["type"] == "plan.created")
     assert created["payload"]["usage"]["tokens_in"] == 100
+    assert details["usage"] == {"calls": 2, "tokens_in": 200, "tokens_out": 100, "tokens": 300, "cost_usd": 0.0}
 
 
 def test_a_plan_still_invalid_fails_the_job_with_the_reasons(stack_factory):
@@ -63,3 +64,38 @@ def test_the_heuristic_planner_tailors_a_resume_end_to_end(stack_factory):
     [artifact] = [a for a in details["artifacts"] if a["name"] == "application.md"]
     text = stack.get(artifact["download_url"]).text
     assert text.startswith("# Tailored application") and "## Cover letter" in text
+
+
+def test_planning_stops_when_the_job_budget_is_spent(stack_factory):
+    with openai_stub([completion("not json"), completion(json.dumps(GOOD))]) as stub:
+        stack = llm_stack(stack_factory, stub.url)
+        job = stack.submit({"goal": "Write a note", "budget": {"max_tokens": 120}})
+        done = stack.wait(job["id"])
+    assert done["status"] == "failed" and done["error"].startswith("budget: 150 tokens used")
+    assert len(stub.requests) == 1  # stopped before asking again
+
+
+def test_llm_tools_stop_when_the_job_budget_is_spent(stack_factory):
+    answers = [completion("first answer", 100, 50), completion("second answer", 100, 50)]
+    with openai_stub(answers) as stub:
+        stack = stack_factory(
+            "embedded", WORKER_MODE="llm", LLM_PROVIDER="openai", OPENAI_BASE_URL=stub.url, OPENAI_API_KEY="sk-test",
+            OPENAI_MAX_RETRIES="0", AWE_TOOL_ESTIMATES="{}",
+        )  # fmt: skip
+        stack.start_web()
+        stack.start_worker()
+        plan = {
+            "tasks": [
+                {"id": "one", "tool": "llm.generate_text", "inputs": {"prompt": "first"}},
+                {"id": "two", "tool": "llm.generate_text", "inputs": {"prompt": "second"}, "depends_on": ["one"]},
+            ]
+        }
+        job = stack.submit({"goal": "spend", "plan": plan, "budget": {"max_tokens": 200}})
+        done = stack.wait(job["id"])
+    assert done["status"] == "failed" and "budget: 300 tokens used" in done["error"]
+    tasks = {t["id"]: t for t in stack.get(f"/api/jobs/{job['id']}/tasks").json()}
+    assert tasks["one"]["status"] == "succeeded"
+    assert (
+        tasks["two"]["status"] == "failed" and tasks["two"]["error_class"] == "budget" and tasks["two"]["attempts"] == 1
+    )
+    assert stack.get(f"/api/jobs/{job['id']}/details").json()["usage"]["calls"] == 2

@@ -163,3 +163,14 @@ def test_graph_helpers():
     assert find_cycle(parents) is None
     assert critical_path(parents, {"a": 1, "b": 5, "c": 2, "d": 1}) == 7
     assert find_cycle({"x": ["y"], "y": ["x"]}) in (["x", "y", "x"], ["y", "x", "y"])
+
+
+def test_a_plan_over_the_job_budget_is_rejected_before_it_runs():
+    from planner.validate import budget_problems
+
+    plan = check({"tasks": [{"id": f"t{i}", "tool": "llm.generate_text", "inputs": {"prompt": "p"}} for i in range(3)]})
+    estimates = {"llm.generate_text": {"tokens": 1000, "cost_usd": 0.01}}
+    assert budget_problems(plan, {}, estimates) == []
+    found = budget_problems(plan, {"max_tasks": 2, "max_tokens": 2500, "max_cost_usd": 0.02}, estimates)
+    assert [p.code for p in found] == ["over_budget"] * 3
+    assert "3 tasks" in found[0].message and "3000 tokens" in found[1].message

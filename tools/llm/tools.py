@@ -32,8 +32,10 @@ class Usage(BaseModel):
     cost_usd: float
 
 
-def _usage(result: Any) -> Usage:
+def _usage(result: Any, ctx: ToolContext | None = None) -> Usage:
     u = result.usage
+    if ctx is not None:
+        ctx.report_usage(u)
     return Usage(
         provider=u.provider, model=u.model, tokens_in=u.tokens_in, tokens_out=u.tokens_out, cost_usd=u.cost_usd
     )
@@ -56,7 +58,7 @@ def generate_text(inp: TextIn, ctx: ToolContext) -> TextOut:
     result = worker_provider().complete(
         [Message("system", inp.system), Message("user", inp.prompt)], max_tokens=inp.max_tokens
     )
-    return TextOut(text=result.text, usage=_usage(result))
+    return TextOut(text=result.text, usage=_usage(result, ctx))
 
 
 class JsonIn(_In):
@@ -78,7 +80,7 @@ def generate_json(inp: JsonIn, ctx: ToolContext) -> JsonOut:
         raise PermanentToolError(
             f"llm.generate_json: the answer does not match the schema: {error.message if error else 'not JSON'}"
         )
-    return JsonOut(data=result.data, usage=_usage(result))
+    return JsonOut(data=result.data, usage=_usage(result, ctx))
 
 
 class SummarizeIn(_In):
@@ -97,4 +99,4 @@ def summarize(inp: SummarizeIn, ctx: ToolContext) -> SummarizeOut:
     prompt = f"Summarise in at most {inp.max_words} words:\n\n{inp.text}"
     result = worker_provider().complete([Message("user", prompt)])
     words = result.text.split()
-    return SummarizeOut(summary=" ".join(words[: inp.max_words]), usage=_usage(result))
+    return SummarizeOut(summary=" ".join(words[: inp.max_words]), usage=_usage(result, ctx))
