@@ -189,6 +189,9 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "OAS_VERSION": "3.1.0",  # plans use JSON Schema 2020-12 (nullable types)
+    "ENUM_NAME_OVERRIDES": {"JobStatusEnum": "jobs.models.JobStatus", "TaskStatusEnum": "jobs.models.TaskStatus"},
+    "POSTPROCESSING_HOOKS": ["jobs.api.schema.add_plan_components_hooked"],
 }
 
 # --- Celery -------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from jobs.models import Artifact, DeadLetter, Event, Job, Plan, Task, TaskAttempt
+from jobs.models import Artifact, DeadLetter, Event, Job, LlmCall, Plan, Task, TaskAttempt
 
 
 class TaskInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -101,3 +101,10 @@ class DeadLetterAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                 self.message_user(request, f"{letter}: {exc}", level=messages.ERROR)
             else:
                 self.message_user(request, f"replayed {task.job_id}/{task.key}")
+
+
+@admin.register(LlmCall)
+class LlmCallAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["job", "provider", "model", "tokens_in", "tokens_out", "cost_usd", "latency_s", "created_at"]
+    list_filter = ["provider", "model"]
+    search_fields = ["job__id", "model"]

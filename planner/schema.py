@@ -22,8 +22,9 @@ class PlanTask(BaseModel):
         description='Tool inputs; a value {"$ref": "<task>.output.<field>"} binds an upstream output',
     )
     depends_on: list[str] = Field(default_factory=list, description="Extra ordering constraints")
-    max_attempts: int | None = Field(default=None, ge=1, le=20)
-    timeout_s: float | None = Field(default=None, gt=0, le=3600)
+    max_attempts: int | None = Field(default=None, ge=1, le=20, description="Overrides AWE_MAX_ATTEMPTS")
+    timeout_s: float | None = Field(default=None, gt=0, le=3600, description="Overrides the tool's timeout")
+    expected_output: str = Field(default="", max_length=2000, description="What this task should produce, in words")
 
 
 class Plan(BaseModel):

@@ -6,8 +6,10 @@ import json
 from typing import Any
 
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from jobs.api.schema import PLAN_REF
 from jobs.models import Artifact, Event, Job, Plan, Task
 
 MAX_GOAL_CHARS = 8000
@@ -27,6 +29,11 @@ class StrictSerializer(serializers.Serializer):  # type: ignore[type-arg]
         return super().to_internal_value(data)
 
 
+@extend_schema_field(PLAN_REF)
+class PlanField(serializers.JSONField):
+    """A plan, documented in the OpenAPI schema with the same pydantic model that validates it."""
+
+
 class BudgetSerializer(StrictSerializer):
     max_tasks = serializers.IntegerField(required=False, min_value=1, max_value=10_000)
     max_tokens = serializers.IntegerField(required=False, min_value=1)
@@ -35,13 +42,15 @@ class BudgetSerializer(StrictSerializer):
 
 
 class JobCreateSerializer(StrictSerializer):
+    """A goal to plan and run, or a goal with an explicit plan. Unknown fields are refused."""
+
     goal = serializers.CharField(max_length=MAX_GOAL_CHARS, trim_whitespace=True)
     context_json = serializers.JSONField(required=False, default=dict)
     priority = serializers.IntegerField(
         required=False, default=1, min_value=PRIORITY_RANGE[0], max_value=PRIORITY_RANGE[1]
     )
     budget = BudgetSerializer(required=False)
-    plan = serializers.JSONField(required=False, help_text="An explicit plan: skips the planner, not validation")
+    plan = PlanField(required=False, help_text="An explicit plan: skips the planner, not validation")
 
     def validate_context_json(self, value: Any) -> dict[str, Any]:
         if not isinstance(value, dict):

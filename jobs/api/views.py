@@ -22,6 +22,7 @@ from executor.control import cancel_job, retry_failed, retry_tasks
 from executor.planning import submit
 from executor.replan import replan
 from jobs.api import downloads
+from jobs.api import schema as _schema  # noqa: F401 - registers the OpenAPI extensions
 from jobs.api.serializers import (
     JobCreateSerializer,
     JobDetailSerializer,

@@ -256,3 +256,15 @@ def test_an_explicit_plan_over_the_job_budget_is_refused(api):
     assert response.status_code == 400
     assert [p["code"] for p in response.json()["plan"]] == ["over_budget"]
     assert not Job.objects.exists()
+
+
+def test_the_openapi_schema_documents_plans_with_the_validating_model(api):
+    schema = api.get("/api/schema", {"format": "json"}).json()
+    components = schema["components"]["schemas"]
+    plan_field = components["JobCreateRequest"]["properties"]["plan"]
+    assert {"$ref": "#/components/schemas/Plan"} in [plan_field, *plan_field.get("allOf", [])]
+    assert components["Plan"]["properties"]["tasks"]["items"]["$ref"] == "#/components/schemas/PlanTask"
+    assert {"id", "tool", "inputs", "depends_on", "max_attempts", "timeout_s", "expected_output"} <= set(
+        components["PlanTask"]["properties"]
+    )
+    assert schema["openapi"].startswith("3.1")
