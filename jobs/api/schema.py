@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -21,7 +22,8 @@ def add_plan_components(result: dict[str, Any], generator: Any, request: Any, pu
     return result
 
 
-HOOKS = [postprocess_schema_enums, add_plan_components]
+Hook = Callable[..., dict[str, Any]]
+HOOKS: list[Hook] = [postprocess_schema_enums, add_plan_components]
 
 
 def add_plan_components_hooked(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
