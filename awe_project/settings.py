@@ -200,13 +200,16 @@ CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://localhost
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="django-db")
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object]
 if CELERY_BROKER_URL.startswith("filesystem://"):
-    for _sub in ("queue", "processed", "control"):
+    for _sub in ("queue", "processed", "control", "staging"):
         (_BROKER_DIR / _sub).mkdir(parents=True, exist_ok=True)
+    # kombu's filesystem transport with atomic writes (see awe_project/filesystem_broker.py).
+    CELERY_BROKER_TRANSPORT = "awe_project.filesystem_broker:Transport"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_BROKER_DIR / "queue"),
         "data_folder_out": str(_BROKER_DIR / "queue"),
         "processed_folder": str(_BROKER_DIR / "processed"),
         "control_folder": str(_BROKER_DIR / "control"),
+        "staging_folder": str(_BROKER_DIR / "staging"),
         "store_processed": False,
         # The default 1 s polling makes every hop of a chain take a second.
         "polling_interval": env.float("AWE_BROKER_POLL_S", default=0.02),

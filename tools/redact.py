@@ -1,0 +1,56 @@
+"""Secret redaction for everything a tool run records (outputs, errors, event payloads).
+
+Not wired into the executor yet: callers use `redact(value)` before saving.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+MASK = "[REDACTED]"
+
+# Settings whose values are secrets (their values are masked wherever they appear).
+SECRET_SETTINGS = ("SECRET_KEY", "OPENAI_API_KEY", "AWS_SECRET_ACCESS_KEY", "GITHUB_TOKEN")
+
+_PATTERNS = [
+    re.compile(r"(?i)(authorization\s*[:=]\s*)(?:bearer|basic|token)?\s*[^\s,;\"']+"),
+    re.compile(r"(?i)((?:api[_-]?key|token|secret|password|passwd)[\"']?\s*[:=]\s*[\"']?)[^\s,;\"'&]+"),
+    re.compile(r"()\bsk-[A-Za-z0-9_\-]{16,}"),
+    re.compile(r"()\bgh[pousr]_[A-Za-z0-9]{20,}"),
+    re.compile(r"()\bAKIA[0-9A-Z]{16}\b"),
+]
+# Key names whose values are secrets: "token", "access_token", "x-api-key" — not "tokens_in".
+_SECRET_KEYS = re.compile(r"(?i)^(authorization|(.*[_-])?(api[_-]?key|token|secret|password|passwd))$")
+
+
+def secret_values() -> list[str]:
+    """Values of the settings marked secret (empty or very short values are ignored)."""
+    from django.conf import settings
+
+    values = [str(getattr(settings, name, "") or "") for name in SECRET_SETTINGS]
+    return [v for v in values if len(v) >= 6]
+
+
+def redact_text(text: str, secrets: Iterable[str] = ()) -> str:
+    for value in secrets:
+        text = text.replace(value, MASK)
+    for pattern in _PATTERNS:
+        text = pattern.sub(lambda m: m.group(1) + MASK, text)
+    return text
+
+
+def redact(value: Any, secrets: Iterable[str] | None = None) -> Any:
+    """Return a copy of `value` (JSON-like) with secrets masked in keys' values and in strings."""
+    known = list(secret_values() if secrets is None else secrets)
+    if isinstance(value, str):
+        return redact_text(value, known)
+    if isinstance(value, dict):
+        return {
+            k: MASK if isinstance(k, str) and _SECRET_KEYS.match(k) and v else redact(v, known)
+            for k, v in value.items()
+        }
+    if isinstance(value, (list, tuple)):
+        return [redact(v, known) for v in value]
+    return value
