@@ -63,8 +63,7 @@ def reconcile(*, stale_s: float | None = None, dry_run: bool = False) -> Report:
         waiting = any(t.status in (S.PENDING, S.READY, S.RETRYING) for t in tasks)
         if not lost and not (idle and waiting):
             continue
-        if lost or idle:
-            report.redispatched.append(str(job_id))
+        report.redispatched.append(str(job_id))
         if not dry_run:
             _recover(job_id, lost, idle=idle)
     return report

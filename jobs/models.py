@@ -58,10 +58,6 @@ class Job(models.Model):
     def __str__(self) -> str:
         return f"{self.id} [{self.status}] {self.goal[:60]}"
 
-    @property
-    def current_plan(self) -> Plan | None:
-        return self.plans.filter(valid=True).order_by("-version").first()
-
 
 class Plan(models.Model):
     job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="plans")

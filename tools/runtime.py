@@ -19,16 +19,6 @@ from tools.spec import JSON, ToolContext, ToolSpec
 log = logging.getLogger(__name__)
 
 
-def schema_problems(schema: JSON, value: object) -> list[str]:
-    """Every way ``value`` breaks ``schema``, each naming the field."""
-    validator = jsonschema.Draft202012Validator(schema)
-    problems = []
-    for error in sorted(validator.iter_errors(value), key=lambda e: list(e.absolute_path)):
-        where = ".".join(str(p) for p in error.absolute_path) or "(root)"
-        problems.append(f"{where}: {error.message}")
-    return problems
-
-
 def _check(schema: JSON, value: object, what: str, tool: str) -> None:
     validator = jsonschema.Draft202012Validator(schema)
     error = best_match(validator.iter_errors(value))

@@ -32,10 +32,10 @@ class Usage(BaseModel):
     cost_usd: float
 
 
-def _usage(result: Any, ctx: ToolContext | None = None) -> Usage:
+def _usage(result: Any, ctx: ToolContext) -> Usage:
+    """Report the call's usage to the job (budgets) and shape it for the tool's output."""
     u = result.usage
-    if ctx is not None:
-        ctx.report_usage(u)
+    ctx.report_usage(u)
     return Usage(
         provider=u.provider, model=u.model, tokens_in=u.tokens_in, tokens_out=u.tokens_out, cost_usd=u.cost_usd
     )
