@@ -10,7 +10,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponseBase
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import filters, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -46,6 +46,10 @@ class JobViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retrieve
 
     serializer_class = JobSerializer
     lookup_value_regex = "[0-9a-fA-F-]{36}"
+    filter_backends = [filters.SearchFilter, filters.OrderingFilter]
+    search_fields = ["goal"]  # ?search=words (all must occur in the goal, case-insensitive)
+    ordering_fields = ["created_at", "updated_at", "status", "priority", "goal"]  # ?ordering=-priority
+    ordering = ["-created_at"]
 
     def get_queryset(self) -> QuerySet[Job]:
         jobs = visible_jobs(self.request.user)
@@ -58,10 +62,13 @@ class JobViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retrieve
                     {"status": [f"unknown status {', '.join(unknown)}; use {', '.join(JobStatus.values)}"]}
                 )
             jobs = jobs.filter(status__in=statuses)
-        return jobs.order_by("-created_at")
+        return jobs
 
+    @extend_schema(
+        parameters=[OpenApiParameter("status", OpenApiTypes.STR, description="Comma-separated statuses to keep")]
+    )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         jobs = list(page or [])
         counts: dict[Any, Counter[str]] = {job.pk: Counter() for job in jobs}
         for job_id, task_status in Task.objects.filter(job__in=jobs).values_list("job_id", "status"):
@@ -70,13 +77,7 @@ class JobViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retrieve
             job.task_counts = dict(counts[job.pk])  # type: ignore[attr-defined]
         return self.get_paginated_response(JobSerializer(jobs, many=True).data)
 
-    @extend_schema(
-        request=JobCreateSerializer,
-        responses={201: JobSerializer},
-        parameters=[
-            OpenApiParameter("status", OpenApiTypes.STR, description="Comma-separated statuses to keep"),
-        ],
-    )
+    @extend_schema(request=JobCreateSerializer, responses={201: JobSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         incoming = JobCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)

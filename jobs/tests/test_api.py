@@ -158,6 +158,21 @@ def test_list_is_paginated_and_filtered_by_status(api, settings):
     assert api.get("/api/jobs?page=99").status_code == 404
 
 
+def test_list_searches_goals_and_sorts(api):
+    owner = user()
+    api.force_authenticate(owner)
+    low = job_with_plan(owner, goal="Write the release checklist")[0]
+    high = job_with_plan(owner, goal="Summarise the incident report")[0]
+    Job.objects.filter(pk=high.pk).update(priority=7)
+    found = api.get("/api/jobs?search=CHECKLIST release").json()
+    assert [j["id"] for j in found["results"]] == [str(low.pk)]
+    by_priority = api.get("/api/jobs?ordering=-priority").json()["results"]
+    assert [j["id"] for j in by_priority] == [str(high.pk), str(low.pk)]
+    newest_first = api.get("/api/jobs").json()["results"]
+    assert [j["id"] for j in newest_first] == [str(high.pk), str(low.pk)]
+    assert api.get("/api/jobs?ordering=owner__password").status_code == 200  # unknown fields are ignored
+
+
 def test_details_tasks_and_one_task(api):
     owner = user()
     api.force_authenticate(owner)
