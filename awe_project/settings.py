@@ -246,6 +246,8 @@ CELERY_TASK_SEND_SENT_EVENT = True
 EVENTSTREAM_STORAGE_CLASS = "jobs.eventstore.EventTableStorage"
 EVENTSTREAM_CHANNELMANAGER_CLASS = "jobs.eventstore.JobChannelManager"
 AWE_EVENTSTREAM_REDIS_URL = env.str("AWE_EVENTSTREAM_REDIS_URL", default="")
+# Without Redis, each web process tails the Event table this often for live delivery (jobs/live.py).
+AWE_EVENTS_POLL_S = env.float("AWE_EVENTS_POLL_S", default=0.05)
 if AWE_EVENTSTREAM_REDIS_URL:
     _redis = urlparse(AWE_EVENTSTREAM_REDIS_URL)
     EVENTSTREAM_REDIS = {

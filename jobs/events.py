@@ -9,14 +9,31 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
+from redis.exceptions import RedisError
 
 from jobs.models import Event, Job
+from tools.redact import redact
 
 log = logging.getLogger(__name__)
 
 
+ALL_JOBS_CHANNEL = "jobs"  # every job-level event, for staff
+
+
 def job_channel(job_id: object) -> str:
     return f"job-{job_id}"
+
+
+def user_channel(user_id: object) -> str:
+    """The job list of one user: the job-level events (``job.*``) of the jobs they own."""
+    return f"user-{user_id}"
+
+
+def user_channels_of(event: Event) -> list[str]:
+    """Channels besides the job's own that carry ``event``: job-level events feed job lists."""
+    if not event.type.startswith("job."):
+        return []
+    return [user_channel(event.job.owner_id), ALL_JOBS_CHANNEL]
 
 
 def event_data(event: Event) -> str:
@@ -35,11 +52,14 @@ def event_data(event: Event) -> str:
 
 
 def record(job: Job | Any, type: str, payload: dict[str, Any] | None = None, *, task_key: str = "") -> Event:
-    """Append an event to the job's history (in the caller's transaction) and publish it on commit."""
+    """Append an event to the job's history (in the caller's transaction) and publish it on commit.
+    The payload is stored and sent with its secrets redacted (``tools.redact``)."""
     job_id = job.pk if isinstance(job, Job) else job
     with transaction.atomic(savepoint=False):
         seq = _next_seq(job_id)
-        event = Event.objects.create(job_id=job_id, seq=seq, type=type, task_key=task_key, payload=payload or {})
+        event = Event.objects.create(
+            job_id=job_id, seq=seq, type=type, task_key=task_key, payload=redact(payload or {})
+        )
         transaction.on_commit(lambda: publish(event))
     return event
 
@@ -58,11 +78,18 @@ def _next_seq(job_id: Any) -> int:
 
 
 def publish(event: Event) -> None:
-    """Send a committed event to live listeners. The row is already the truth: a failed send
-    is logged and the client catches up from the Event table on its next read."""
+    """Send a committed event to live listeners over Redis (production). The row is already the
+    truth: a failed send is logged and the client catches up from the Event table on its next
+    read. Without Redis the web processes tail the Event table themselves (``jobs.live``)."""
+    from django.conf import settings
     from django_eventstream import send_event
 
+    if not getattr(settings, "EVENTSTREAM_REDIS", None):
+        return
     try:
-        send_event(job_channel(event.job_id), event.type, event_data(event), json_encode=False)
-    except (OSError, ConnectionError) as exc:
+        data = event_data(event)
+        send_event(job_channel(event.job_id), event.type, data, json_encode=False)
+        for channel in user_channels_of(event):
+            send_event(channel, event.type, data, json_encode=False)
+    except (OSError, ConnectionError, RedisError) as exc:
         log.warning("live publish of event %s #%s failed: %s", event.job_id, event.seq, exc)

@@ -9,7 +9,7 @@ from typing import Any
 from django_eventstream.event import Event as StreamEvent
 from django_eventstream.storage import StorageBase
 
-from jobs.events import event_data
+from jobs.events import ALL_JOBS_CHANNEL, event_data, user_channel
 from jobs.models import Event, Job
 
 JOB_PREFIX = "job-"
@@ -48,14 +48,21 @@ class EventTableStorage(StorageBase):  # type: ignore[misc]
 
 
 class JobChannelManager:
-    """A job's channel is readable by its owner and by staff."""
+    """A job's channel is readable by its owner and by staff; a user's job-list channel by that
+    user; the channel of all jobs by staff."""
 
     def get_channels_for_request(self, request: Any, view_kwargs: dict[str, Any]) -> set[str]:
         return set(view_kwargs.get("channels", ()))
 
     def can_read_channel(self, user: Any, channel: str) -> bool:
+        if user is None or not user.is_authenticated:
+            return False
+        if channel == ALL_JOBS_CHANNEL:
+            return bool(user.is_staff)
+        if channel == user_channel(user.pk):
+            return True
         job_id = job_id_from_channel(channel)
-        if job_id is None or user is None:
+        if job_id is None:
             return False
         if user.is_staff:
             return Job.objects.filter(pk=job_id).exists()

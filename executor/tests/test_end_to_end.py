@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from jobs.tests.sse import Stream, ended
+
 pytestmark = pytest.mark.integration
 
 SEED_GOAL = {"goal": "Generate an implementation checklist and artifact summary", "context_json": {}, "priority": 1}
@@ -80,31 +82,10 @@ def test_a_failing_task_fails_the_job_blocks_its_dependents_and_is_dead_lettered
 
 
 def _sse(stack, job_id, **headers):
-    import json
-
-    events = []
-    with stack.http.get(
-        f"{stack.base}/api/jobs/{job_id}/events",
-        headers={"Accept": "text/event-stream", **headers},
-        stream=True,
-        timeout=(5, 10),
-    ) as response:
-        assert response.status_code == 200
-        assert response.headers["Content-Type"].startswith("text/event-stream")
-        current: dict[str, str] = {}
-        for line in response.iter_lines(decode_unicode=True):
-            if line == "":
-                if current.get("event") not in (None, "stream-open", "keep-alive") and "id" in current:
-                    events.append({**current, "data": json.loads(current["data"])})
-                    if current["event"] in ("job.succeeded", "job.failed", "job.cancelled"):
-                        break
-                current = {}
-                continue
-            if line.startswith(":"):
-                continue
-            key, _, value = line.partition(":")
-            current[key] = value.lstrip(" ")
-    return events
+    with Stream(stack.http, f"{stack.base}/api/jobs/{job_id}/events", **headers) as sse:
+        assert sse.response.status_code == 200
+        assert sse.response.headers["Content-Type"].startswith("text/event-stream")
+        return sse.read_until(ended)
 
 
 def test_the_event_stream_replays_history_and_resumes_after_last_event_id(stack):

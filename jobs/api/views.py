@@ -6,14 +6,13 @@ from collections import Counter
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponseBase
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import filters, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -31,7 +30,6 @@ from jobs.api.serializers import (
     TaskSerializer,
     ToolSerializer,
 )
-from jobs.events import job_channel
 from jobs.models import Job, JobStatus, Task
 from tools.registry import catalogue
 
@@ -139,33 +137,6 @@ class JobViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retrieve
     def retry_failed(self, request: Request, pk: str | None = None) -> Response:
         """Retry every failed task of the job; completed tasks are not run again."""
         return Response(JobSerializer(retry_failed(self.get_object())).data)
-
-
-class EventStreamRenderer(BaseRenderer):
-    media_type = "text/event-stream"
-    format = "sse"
-
-    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None) -> bytes:
-        return b"" if data is None else JSONRenderer().render(data)
-
-
-class JobEventsView(APIView):
-    """Server-sent events of one job: its history from the start (or from ``Last-Event-ID`` /
-    ``?lastEventId=``), then live events."""
-
-    renderer_classes = [EventStreamRenderer, JSONRenderer]
-
-    @extend_schema(responses={(200, "text/event-stream"): OpenApiTypes.STR})
-    def get(self, request: Request, pk: str) -> HttpResponseBase:
-        from django_eventstream.views import events
-
-        job = get_object_or_404(visible_jobs(request.user), pk=pk)
-        raw: HttpRequest = request._request
-        raw.user = request.user
-        channel = job_channel(job.pk)
-        if not raw.META.get("HTTP_LAST_EVENT_ID") and not raw.GET.get("lastEventId"):
-            raw.META["HTTP_LAST_EVENT_ID"] = f"{channel}:0"  # a new client gets the whole history
-        return events(raw, channels=[channel])
 
 
 class ToolListView(APIView):
