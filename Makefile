@@ -73,8 +73,8 @@ fmt: install-dev  ## format the code
 eval-planner: install-dev  ## planner evaluation over planner/eval/goals.yaml
 	$(BIN)/python -m planner.eval.run
 
-bench: install-dev  ## benchmarks; figures printed and written to docs/performance.md
-	$(BIN)/python -m bench
+bench: install-dev  ## benchmarks (BENCH="sse" for some); all of them also write docs/performance.md
+	$(BIN)/python -m bench $(BENCH)
 
 up:  ## docker compose: web, worker, postgres, redis
 	docker compose up -d --build

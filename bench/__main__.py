@@ -1,19 +1,31 @@
-"""``python -m bench``: run every benchmark, print the tables, write docs/performance.md."""
+"""``python -m bench [executor] [sse] ...``: run the benchmarks (all by default), print the tables and
+write docs/performance.md (only when all ran, so the document always holds one run's figures)."""
 
 from __future__ import annotations
 
 import datetime
 import os
 import platform
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
-from bench import executor
+from bench import executor, sse
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "performance.md"
 
 
+SUITES: dict[str, Callable[[], list[str]]] = {"executor": executor.main, "sse": sse.main}
+
+
 def main() -> None:
-    sections = executor.main()
+    wanted = sys.argv[1:] or list(SUITES)
+    unknown = sorted(set(wanted) - set(SUITES))
+    if unknown:
+        sys.exit(f"unknown benchmark {', '.join(unknown)}; choose from {', '.join(SUITES)}")
+    sections: list[str] = []
+    for name in wanted:
+        sections += [*SUITES[name](), ""]
     header = [
         "# Performance",
         "",
@@ -24,7 +36,8 @@ def main() -> None:
     ]
     text = "\n".join(header + sections) + "\n"
     print(text)
-    DOC.write_text(text)
+    if set(wanted) == set(SUITES):
+        DOC.write_text(text)
 
 
 if __name__ == "__main__":
