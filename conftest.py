@@ -183,6 +183,10 @@ def _drop_database(name: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+# Both footprints, for module-scoped fixtures: ``@pytest.fixture(scope="module", params=FOOTPRINTS)``.
+FOOTPRINTS = ["embedded", pytest.param("production", marks=pytest.mark.production)]
+
+
 @pytest.fixture(params=["embedded", "production"])
 def footprint(request: pytest.FixtureRequest) -> str:
     if request.param == "production":
@@ -190,13 +194,13 @@ def footprint(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
-@pytest.fixture
-def stack_factory(tmp_path: Path) -> Iterator[Any]:
-    """Build a ``Stack`` on a footprint, migrated; web and workers are started by the test."""
+def _stacks(root: Path) -> Iterator[Any]:
+    """Build ``Stack``s on a footprint, migrated, under ``root``; all are stopped and their
+    databases dropped at the end. Web and workers are started by the caller."""
     made: list[tuple[Stack, str | None, int | None]] = []
 
     def make(footprint: str, **extra_env: str) -> Stack:
-        data_dir = tmp_path / f"awe-{footprint}-{len(made)}"
+        data_dir = root / f"awe-{footprint}-{len(made)}"
         data_dir.mkdir()
         base = {
             k: v for k, v in os.environ.items()
@@ -231,6 +235,18 @@ def stack_factory(tmp_path: Path) -> Iterator[Any]:
             import redis
 
             redis.Redis.from_url(f"{REDIS_URL}/0").delete(f"awe-test-claim:{redis_db}")
+
+
+@pytest.fixture
+def stack_factory(tmp_path: Path) -> Iterator[Any]:
+    """Stacks that live for one test."""
+    yield from _stacks(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def module_stack_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """Stacks shared by the tests of one module (e.g. a browser suite against one server)."""
+    yield from _stacks(tmp_path_factory.mktemp("stacks"))
 
 
 @pytest.fixture

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import AsyncIterator
+from typing import Any, cast
 
 from django.http import HttpRequest, HttpResponseBase, StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -34,7 +35,7 @@ def stream(request: Request, channels: list[str]) -> HttpResponseBase:
     raw.user = request.user
     response = events(raw, channels=channels)
     if isinstance(response, StreamingHttpResponse) and response.is_async:
-        response.streaming_content = dedupe_sse(response.streaming_content)
+        response.streaming_content = dedupe_sse(cast(AsyncIterator[bytes], response.streaming_content))
     return response
 
 

@@ -194,7 +194,7 @@ def test_production_auth_requires_a_token_and_scopes_jobs(api, settings):
     api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=bob).key}")
     assert api.get("/api/jobs").json()["count"] == 0
     assert api.get(f"/api/jobs/{alices_job.pk}").status_code == 404
-    assert api.get(f"/api/jobs/{alices_job.pk}/events").status_code == 404
+    assert api.get(f"/api/jobs/{alices_job.pk}/events").status_code == 403  # its stream: refused, no data
     assert api.post(f"/api/jobs/{alices_job.pk}/cancel").status_code == 404
     api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=alice).key}")
     assert api.get("/api/jobs").json()["count"] == 1

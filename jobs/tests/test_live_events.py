@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import FOOTPRINTS
 from jobs.live import SeqFilter
 from jobs.tests.sse import Stream, at, ended
 
@@ -18,9 +19,9 @@ TWO_WAITS = {
 }
 
 
-@pytest.fixture
-def running(stack_factory, footprint):
-    stack = stack_factory(footprint)
+@pytest.fixture(scope="module", params=FOOTPRINTS)
+def running(request, module_stack_factory):
+    stack = module_stack_factory(request.param)
     stack.start_web()
     stack.start_worker()
     return stack
