@@ -10,7 +10,7 @@ QUEUES ?= tools,llm,mcp
 PIP := $(BIN)/python -m pip --disable-pip-version-check -q
 
 .PHONY: images-list images-push k8s-apply-local k8s-up-local k8s-down-local k8s-sync-artifacts k8s-sync-workspace
-.PHONY: help install install-dev frontend migrate run web worker beat flower test test-unit test-integration lint fmt bench docs up down images-build clean
+.PHONY: help install install-dev browser frontend migrate run web worker beat flower coder tailor test test-unit test-integration lint fmt bench docs up down images-build clean
 
 help:  ## list the targets
 	@grep -E '^[a-z0-9-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -55,8 +55,23 @@ beat: install  ## Celery beat: runs the reconciler every AWE_RECONCILE_INTERVAL_
 flower: install  ## Flower dashboard on :5555
 	$(BIN)/celery -A awe_project flower --port=5555
 
-test: install-dev frontend  ## everything: unit, integration (embedded + PostgreSQL/Redis)
+coder: install  ## the coder MCP service over streamable HTTP at http://HOST:8101/mcp
+	$(BIN)/python -m tools.services.coder --transport http --host $(HOST) --port 8101
+
+tailor: install  ## the tailor MCP service (resume tailoring) over streamable HTTP at http://HOST:8102/mcp
+	$(BIN)/python -m tools.services.tailor --transport http --host $(HOST) --port 8102
+
+test: install-dev frontend browser  ## everything: unit, integration (embedded + PostgreSQL/Redis), browser
 	$(BIN)/pytest
+
+CHROMIUM ?= /usr/bin/chromium
+browser:  ## Debian's chromium for the browser tests (installed with apt-get when missing and root)
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing Debian's chromium for the browser tests"; \
+	    apt-get install -y -q chromium >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; }; \
+	  else echo "no $(CHROMIUM) and not root: the browser tests will skip (apt-get install chromium)"; fi; \
+	fi
 
 test-unit: install-dev  ## fast tests only
 	$(BIN)/pytest -m "not integration"
@@ -69,6 +84,9 @@ lint: install-dev  ## ruff, ruff format --check, mypy
 fmt: install-dev  ## format the code
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+docs: install  ## regenerate the tool reference in docs/tools.md from the registry
+	$(BIN)/python manage.py tools --write-docs
 
 eval-planner: install-dev  ## planner evaluation over planner/eval/goals.yaml
 	$(BIN)/python -m planner.eval.run

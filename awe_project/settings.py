@@ -12,6 +12,8 @@ Every variable is listed with a comment in ``.env.example``.
 
 from __future__ import annotations
 
+import json
+import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -60,6 +62,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Serves /static/ (the web app's assets, the admin's) from uvicorn itself: no collectstatic step.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -124,8 +128,13 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = AWE_DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# The web app (frontend/, built by `make frontend`): index.html is served by frontend.views, its
+# hashed bundles (Vite base /static/) as /static/assets/... by WhiteNoise straight from the build.
 FRONTEND_DIST_DIR = BASE_DIR / "frontend" / "dist"
-STATICFILES_DIRS = [p for p in (FRONTEND_DIST_DIR / "assets",) if p.is_dir()]
+STATICFILES_DIRS = [("assets", p) for p in (FRONTEND_DIST_DIR / "assets",) if p.is_dir()]
+WHITENOISE_USE_FINDERS = True  # serve from the finders (app dirs + the build), indexed at start-up
+WHITENOISE_IMMUTABLE_FILE_TEST = r"^/static/assets/.+-[\w-]{8}\.\w+$"  # Vite's content-hashed names
 
 # --- Artifact storage (django-storages) ---------------------------------------------------------
 DOCUMENT_STORE_BACKEND = env.str("DOCUMENT_STORE_BACKEND", default="filesystem")
@@ -291,9 +300,47 @@ AWE_TOOL_ESTIMATES = env.json(
         "llm.generate_text": {"tokens": 2000},
         "llm.generate_json": {"tokens": 2000},
         "llm.summarize": {"tokens": 1500},
+        "documents.generate": {"tokens": 4000},
+        "documents.improve": {"tokens": 4000},
+        "documents.iterate": {"tokens": 12000},
+        "openapi.generate": {"tokens": 8000},
     },
 )
 AWE_TOOL_MODULES = env.list("AWE_TOOL_MODULES", default=[])
+# A tool output whose JSON is bigger is saved in full as an artifact and returned with its longest strings cut.
+AWE_TOOL_OUTPUT_MAX_BYTES = env.int("AWE_TOOL_OUTPUT_MAX_BYTES", default=262144)
+# Hosts core.http_request may call: "host" (any port) or "host:port", comma-separated. Empty: every call refused.
+AWE_HTTP_ALLOWLIST = env.list("AWE_HTTP_ALLOWLIST", default=[])
+# MCP servers whose tools register as mcp.<server>.<tool> (docs/tools.md): a JSON list of {name, transport:
+# stdio|http, command (stdio) or url (http), timeout_s, connect_timeout_s, env, inherit_env}; [] turns MCP off.
+# Checked when the tools app starts. Default: the built-in coder and tailor services over stdio.
+_MCP_BUILTIN = [
+    {"name": name, "transport": "stdio", "command": [sys.executable, "-m", f"tools.services.{name}"],
+     "timeout_s": timeout_s, "inherit_env": True}
+    for name, timeout_s in (("coder", 300), ("tailor", 120))
+]  # fmt: skip
+_mcp_servers = env.str("AWE_MCP_SERVERS", default="")
+try:
+    AWE_MCP_SERVERS: Any = json.loads(_mcp_servers) if _mcp_servers.strip() else _MCP_BUILTIN
+except json.JSONDecodeError as _exc:
+    raise environ.ImproperlyConfigured(f"AWE_MCP_SERVERS is not valid JSON: {_exc}") from _exc
+# Where the coder MCP service keeps its workspaces. Default: $AWE_DATA_DIR/coder
+CODER_WORKSPACE_DIR = Path(env.str("CODER_WORKSPACE_DIR", default=str(AWE_DATA_DIR / "coder")))
+# The tailor MCP service's evaluator: heuristic (keyword/requirement coverage and structure), self (the
+# generation provider grades) or llm (TAILOR_EVAL_PROVIDER grades). Default: heuristic
+TAILOR_EVAL_MODE = env.str("TAILOR_EVAL_MODE", default="heuristic")
+# The llm mode's provider: mock or openai (OPENAI_BASE_URL and OPENAI_API_KEY, with the model, timeout and
+# retries below, which default to the OPENAI_* values). Default: mock
+TAILOR_EVAL_PROVIDER = env.str("TAILOR_EVAL_PROVIDER", default="mock")
+for _name, _value, _known in (
+    ("TAILOR_EVAL_MODE", TAILOR_EVAL_MODE, {"llm", "heuristic", "self"}),
+    ("TAILOR_EVAL_PROVIDER", TAILOR_EVAL_PROVIDER, {"mock", "openai"}),
+):
+    if _value not in _known:
+        raise environ.ImproperlyConfigured(f"{_name}={_value!r} is not known; choose one of {sorted(_known)}")
+TAILOR_EVAL_OPENAI_MODEL = env.str("TAILOR_EVAL_OPENAI_MODEL", default=OPENAI_MODEL)
+TAILOR_EVAL_OPENAI_TIMEOUT_S = env.float("TAILOR_EVAL_OPENAI_TIMEOUT_S", default=OPENAI_TIMEOUT_S)
+TAILOR_EVAL_OPENAI_MAX_RETRIES = env.int("TAILOR_EVAL_OPENAI_MAX_RETRIES", default=OPENAI_MAX_RETRIES)
 AWE_MAX_PLAN_TASKS = env.int("AWE_MAX_PLAN_TASKS", default=200)
 AWE_MAX_ATTEMPTS = env.int("AWE_MAX_ATTEMPTS", default=3)
 AWE_RETRY_POLICY = env.str("AWE_RETRY_POLICY", default="transient")

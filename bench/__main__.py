@@ -1,4 +1,4 @@
-"""``python -m bench [executor] [sse] ...``: run the benchmarks (all by default), print the tables and
+"""``python -m bench [executor] [sse] [mcp] ...``: run the benchmarks (all by default), print the tables and
 write docs/performance.md (only when all ran, so the document always holds one run's figures)."""
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import executor, sse
+from bench import executor, mcp, sse
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "performance.md"
 
 
-SUITES: dict[str, Callable[[], list[str]]] = {"executor": executor.main, "sse": sse.main}
+SUITES: dict[str, Callable[[], list[str]]] = {"executor": executor.main, "sse": sse.main, "mcp": mcp.main}
 
 
 def main() -> None:

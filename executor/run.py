@@ -23,6 +23,7 @@ from jobs.models import Job, JobStatus, Task, TaskAttempt, TaskStatus
 from jobs.transitions import IllegalTransition, lock_job_of, move_task
 from tools import registry
 from tools.errors import BudgetError, ErrorClass, PermanentToolError, ToolError
+from tools.redact import redact
 from tools.runtime import invoke
 from tools.spec import ToolContext
 
@@ -153,7 +154,7 @@ def _superseded(attempt: TaskAttempt) -> Outcome:
 
 def _failed(task: Task, attempt: TaskAttempt, exc: ToolError) -> Outcome:
     error_class = exc.error_class
-    message = exc.message[:4000]
+    message = redact(exc.message)[:4000]  # errors raised outside invoke (binding, budget) too
     retry = error_class != ErrorClass.CANCELLED and should_retry(
         error_class, policy=settings.AWE_RETRY_POLICY, attempts=task.attempts, max_attempts=task.max_attempts
     )

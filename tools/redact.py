@@ -1,6 +1,11 @@
 """Secret redaction for everything a tool run records (outputs, errors, event payloads).
 
-Not wired into the executor yet: callers use `redact(value)` before saving.
+Wired in three places: ``tools.runtime.invoke`` redacts every tool output (before the size cap,
+so an ``outputs/<task>.json`` artifact is redacted too) and every error message it raises;
+``jobs.events.record`` redacts each event payload; ``executor.run`` redacts the error message
+it stores on a failed attempt and task. Masked: values of the settings in ``SECRET_SETTINGS``,
+Authorization headers, ``sk-``/``gh*_``/``AKIA`` keys, ``api_key=``-style pairs, and the values
+of secret-named keys (not usage counters such as ``tokens_in``).
 """
 
 from __future__ import annotations
@@ -21,8 +26,16 @@ _PATTERNS = [
     re.compile(r"()\bgh[pousr]_[A-Za-z0-9]{20,}"),
     re.compile(r"()\bAKIA[0-9A-Z]{16}\b"),
 ]
-# Key names whose values are secrets: "token", "access_token", "x-api-key" — not "tokens_in".
-_SECRET_KEYS = re.compile(r"(?i)^(authorization|(.*[_-])?(api[_-]?key|token|secret|password|passwd))$")
+# Key names whose values are secrets: "token", "access_token", "x-api-key", "Proxy-Authorization",
+# "Set-Cookie" — not "tokens_in".
+_SECRET_KEYS = re.compile(
+    r"(?i)^((proxy-)?authorization|(set-)?cookie|(.*[_-])?(api[_-]?key|token|secret|password|passwd))$"
+)
+
+
+def is_secret_key(name: str) -> bool:
+    """Whether a key or header name holds a secret: "Authorization", "X-Api-Key", "access_token"."""
+    return bool(_SECRET_KEYS.match(name))
 
 
 def secret_values() -> list[str]:
@@ -48,8 +61,7 @@ def redact(value: Any, secrets: Iterable[str] | None = None) -> Any:
         return redact_text(value, known)
     if isinstance(value, dict):
         return {
-            k: MASK if isinstance(k, str) and _SECRET_KEYS.match(k) and v else redact(v, known)
-            for k, v in value.items()
+            k: MASK if isinstance(k, str) and is_secret_key(k) and v else redact(v, known) for k, v in value.items()
         }
     if isinstance(value, (list, tuple)):
         return [redact(v, known) for v in value]

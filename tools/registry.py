@@ -3,17 +3,34 @@
 from __future__ import annotations
 
 import importlib
+import threading
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
+from tools.errors import PermanentToolError
 from tools.spec import JSON, ToolContext, ToolSpec
 
 _REGISTRY: dict[str, ToolSpec] = {}
+# Tools found at run time (MCP servers), by name prefix: loaded once, when a lookup first needs them.
+_LAZY: dict[str, Callable[[], Iterable[ToolSpec]]] = {}
+_LAZY_LOCK = threading.Lock()
 
 # Families that ship with AWE; plugins add theirs through AWE_TOOL_MODULES.
-BUILTIN_MODULES = ("tools.core.files", "tools.core.render", "tools.core.control", "tools.llm.tools")
+BUILTIN_MODULES = (
+    "tools.core.files",
+    "tools.core.render",
+    "tools.core.control",
+    "tools.core.search",
+    "tools.core.data",
+    "tools.core.archive",
+    "tools.core.http",
+    "tools.llm.tools",
+    "tools.documents.tools",
+    "tools.openapi.tools",
+    "tools.mcp_client",
+)
 
 In = TypeVar("In", bound=BaseModel)
 Out = TypeVar("Out", bound=BaseModel)
@@ -49,7 +66,13 @@ def tool(
 
     def decorate(fn: Callable[[In, ToolContext], Out]) -> Callable[[In, ToolContext], Out]:
         def handler(inputs: JSON, ctx: ToolContext) -> JSON:
-            return fn(input.model_validate(inputs), ctx).model_dump(mode="json")
+            try:
+                parsed = input.model_validate(inputs)
+            except ValidationError as exc:  # rules JSON Schema cannot say (validators): name the field
+                first = exc.errors()[0]
+                field = ".".join(str(part) for part in first["loc"]) or None
+                raise PermanentToolError(f"{name}: invalid input at {field!r}: {first['msg']}", field=field) from None
+            return fn(parsed, ctx).model_dump(mode="json")
 
         register(
             ToolSpec(
@@ -67,12 +90,31 @@ def tool(
     return decorate
 
 
+def register_lazy(prefix: str, loader: Callable[[], Iterable[ToolSpec]]) -> None:
+    """Call ``loader`` (once per process) the first time a lookup needs a tool named ``prefix...``."""
+    _LAZY[prefix] = loader
+
+
+def _load_lazy(name: str | None = None) -> None:
+    with _LAZY_LOCK:  # a concurrent caller sees the loader pending and waits here for its tools
+        for prefix in [p for p in _LAZY if name is None or name.startswith(p)]:
+            try:
+                for spec in _LAZY[prefix]():
+                    register(spec)
+            finally:
+                del _LAZY[prefix]
+
+
 def get(name: str) -> ToolSpec | None:
+    if name not in _REGISTRY and _LAZY:
+        _load_lazy(name)
     return _REGISTRY.get(name)
 
 
 def catalogue() -> dict[str, ToolSpec]:
     """Every registered tool, by name (sorted)."""
+    if _LAZY:
+        _load_lazy()
     return dict(sorted(_REGISTRY.items()))
 
 

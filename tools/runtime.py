@@ -1,11 +1,15 @@
-"""Runs one tool call: validate input, enforce the timeout, classify errors, validate output."""
+"""Runs one tool call: validate input, enforce the timeout, classify errors, validate output,
+redact secrets and keep the output under ``AWE_TOOL_OUTPUT_MAX_BYTES``."""
 
 from __future__ import annotations
 
 import concurrent.futures
+import json
 import logging
+from typing import Any
 
 import jsonschema
+from django.conf import settings
 from jsonschema.exceptions import best_match
 
 from tools.errors import (
@@ -14,6 +18,7 @@ from tools.errors import (
     ToolError,
     TransientToolError,
 )
+from tools.redact import redact
 from tools.spec import JSON, ToolContext, ToolSpec
 
 log = logging.getLogger(__name__)
@@ -29,7 +34,18 @@ def _check(schema: JSON, value: object, what: str, tool: str) -> None:
 
 
 def invoke(spec: ToolSpec, inputs: JSON, ctx: ToolContext, timeout_s: float | None = None) -> JSON:
-    """Call ``spec`` with ``inputs``; return its validated output or raise a ``ToolError``."""
+    """Call ``spec`` with ``inputs``; return its validated, redacted and size-capped output or
+    raise a ``ToolError`` whose message is redacted too."""
+    try:
+        output = redact(_call(spec, inputs, ctx, timeout_s))
+        return _capped(spec.name, output, ctx, settings.AWE_TOOL_OUTPUT_MAX_BYTES)
+    except ToolError as exc:
+        exc.message = redact(exc.message)
+        exc.args = (exc.message,)
+        raise
+
+
+def _call(spec: ToolSpec, inputs: JSON, ctx: ToolContext, timeout_s: float | None) -> JSON:
     _check(spec.input_schema, inputs, "input", spec.name)
     limit = timeout_s if timeout_s is not None else spec.timeout_s
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix=spec.name)
@@ -51,3 +67,59 @@ def invoke(spec: ToolSpec, inputs: JSON, ctx: ToolContext, timeout_s: float | No
         raise CancelledError(f"{spec.name}: cancelled")
     _check(spec.output_schema, output, "output", spec.name)
     return output
+
+
+# --- output size cap ---------------------------------------------------------------------------
+
+
+def json_size(value: Any) -> int:
+    """Bytes of ``value`` as UTF-8 JSON: what the cap measures."""
+    return len(json.dumps(value, ensure_ascii=False).encode())
+
+
+def _cut(value: Any, keep: int, suffix: str) -> Any:
+    """A copy of ``value`` whose strings longer than ``keep`` plus the suffix are cut to ``keep``
+    characters and marked with ``suffix`` (a cut never makes a string longer)."""
+    if isinstance(value, str):
+        return value[:keep] + suffix if len(value) > keep + len(suffix) else value
+    if isinstance(value, dict):
+        return {k: _cut(v, keep, suffix) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_cut(v, keep, suffix) for v in value]
+    return value
+
+
+def _longest(value: Any) -> int:
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, dict):
+        return max((_longest(v) for v in value.values()), default=0)
+    if isinstance(value, list):
+        return max((_longest(v) for v in value), default=0)
+    return 0
+
+
+def _capped(tool: str, output: JSON, ctx: ToolContext, cap: int) -> JSON:
+    """``output`` if its JSON fits ``cap`` bytes; else save it in full as the artifact
+    ``outputs/<task key>.json`` and return a copy whose longest strings are cut to fit."""
+    size = json_size(output)
+    if size <= cap:
+        return output
+    name = f"outputs/{ctx.task_key}.json"
+    path = ctx.save_artifact(name, json.dumps(output, ensure_ascii=False, indent=1).encode(), "application/json")
+    suffix = f"… [truncated; full output in artifact {path}]"
+    if json_size(_cut(output, 0, suffix)) > cap:
+        raise PermanentToolError(
+            f"{tool}: output of {size} bytes is over AWE_TOOL_OUTPUT_MAX_BYTES={cap} even with its strings cut;"
+            f" full output in artifact {path}"
+        )
+    keep, high = 0, _longest(output)
+    while keep < high:  # the longest prefix that still fits: the size grows with ``keep``
+        middle = (keep + high + 1) // 2
+        if json_size(_cut(output, middle, suffix)) <= cap:
+            keep = middle
+        else:
+            high = middle - 1
+    log.info("%s: output of %s bytes cut to fit %s bytes; full output in %s", tool, size, cap, path)
+    result: JSON = _cut(output, keep, suffix)
+    return result

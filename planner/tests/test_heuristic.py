@@ -44,12 +44,24 @@ def test_a_family_whose_tools_are_missing_never_matches():
         FAMILIES[:] = [f for f in FAMILIES if f.name != "needs-missing-tool"]
 
 
-def test_the_tailoring_plan_invents_nothing_and_keeps_the_resume():
+def test_the_tailoring_plan_uses_the_tailor_service_and_renders_both_documents():
     raw, source = propose_offline(
         "Tailor my resume to this job post", {"resume": "Jane, Acme 2019", "job_post": "Python"}, "heuristic"
     )
     assert source == "heuristic:resume-tailoring"
-    plan = check(raw)
+    tasks = {t.id: t for t in check(raw).tasks}
+    assert tasks["tailor"].tool == "mcp.tailor.tailor_resume" and tasks["letter"].tool == "mcp.tailor.cover_letter"
+    assert tasks["tailor"].inputs == {"resume": "Jane, Acme 2019", "job_description": "Python"}
+    assert tasks["resume_files"].inputs["spec"] == {"$ref": "tailor.output.document"}
+    assert tasks["letter_files"].inputs["formats"] == ["docx", "md"]
+
+
+def test_without_the_tailor_service_the_llm_plan_invents_nothing_and_keeps_the_resume():
+    context = {"resume": "Jane, Acme 2019", "job_post": "Python"}
+    available = {name for name in catalogue() if not name.startswith("mcp.tailor.")}
+    family = match("Tailor my resume to this job post", context, available)
+    assert family is not None and family.name == "resume-tailoring-llm"
+    plan = check(family.build("Tailor my resume to this job post", context))
     keep = next(t for t in plan.tasks if t.id == "resume")
     assert keep.inputs["content"] == "Jane, Acme 2019"
     assert {"tailored", "cover_letter"} <= {t.id for t in plan.tasks}

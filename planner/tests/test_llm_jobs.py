@@ -49,8 +49,8 @@ def test_a_plan_still_invalid_fails_the_job_with_the_reasons(stack_factory):
     assert [e["payload"]["version"] for e in rejected] == [1, 2]
 
 
-def test_the_heuristic_planner_tailors_a_resume_end_to_end(stack_factory):
-    stack = stack_factory("embedded", PLANNER_MODE="heuristic")
+def test_without_the_tailor_service_the_heuristic_planner_tailors_a_resume_with_llm_steps(stack_factory):
+    stack = stack_factory("embedded", PLANNER_MODE="heuristic", AWE_MCP_SERVERS="[]")
     stack.start_web()
     stack.start_worker()
     context = {
@@ -60,7 +60,7 @@ def test_the_heuristic_planner_tailors_a_resume_end_to_end(stack_factory):
     job = stack.submit({"goal": "Tailor my resume to this job post", "context_json": context})
     assert stack.wait(job["id"])["status"] == "succeeded", stack.logs()
     details = stack.get(f"/api/jobs/{job['id']}/details").json()
-    assert details["plan"]["source"] == "heuristic:resume-tailoring"
+    assert details["plan"]["source"] == "heuristic:resume-tailoring-llm"
     [artifact] = [a for a in details["artifacts"] if a["name"] == "application.md"]
     text = stack.get(artifact["download_url"]).text
     assert text.startswith("# Tailored application") and "## Cover letter" in text

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
+import shutil
+from pathlib import Path, PurePosixPath
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from tools.errors import PermanentToolError
+from tools.errors import PermanentToolError, PolicyError
 from tools.paths import safe_join
 from tools.registry import tool
 from tools.spec import ToolContext
@@ -17,6 +19,22 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+def _join(ctx: ToolContext, relative: str, field: str) -> Path:
+    """``safe_join`` in the workspace, with a refusal naming the input ``field``."""
+    try:
+        return safe_join(ctx.workspace, relative)
+    except PolicyError as exc:
+        raise PolicyError(f"{field}: {exc.message}", field=field) from exc
+
+
+def _entry(ctx: ToolContext, relative: str, field: str) -> Path:
+    """The workspace entry ``relative`` names: a symlink itself rather than its target (it is
+    moved or deleted, not what it points to). Refused like ``safe_join``."""
+    target = _join(ctx, relative, field)
+    name = PurePosixPath(relative).name
+    return _join(ctx, str(PurePosixPath(relative).parent), field) / name if name else target
 
 
 class WriteFileIn(_Strict):
@@ -99,3 +117,89 @@ def list_files(inp: ListFilesIn, ctx: ToolContext) -> ListFilesOut:
             if fnmatch.fnmatch(item.name, inp.pattern) and not item.name.startswith("."):
                 entries.append(FileEntry(path=item.relative_to(root).as_posix(), bytes=item.stat().st_size))
     return ListFilesOut(files=entries, count=len(entries))
+
+
+class AppendFileIn(_Strict):
+    path: str = Field(min_length=1, max_length=512, description="Path inside the workspace")
+    content: str = Field(max_length=MAX_FILE_BYTES, description="Text to append (UTF-8)")
+
+
+class AppendFileOut(_Strict):
+    path: str
+    appended: int
+    bytes: int
+
+
+@tool("core.append_file", input=AppendFileIn, output=AppendFileOut, timeout_s=30)
+def append_file(inp: AppendFileIn, ctx: ToolContext) -> AppendFileOut:
+    """Append UTF-8 text to a workspace file, creating it (and its folders) if missing."""
+    target = _join(ctx, inp.path, "path")
+    if target.is_dir():
+        raise PermanentToolError(f"{inp.path!r} is a folder", field="path")
+    data = inp.content.encode()
+    if target.is_file() and target.stat().st_size + len(data) > MAX_FILE_BYTES:
+        raise PermanentToolError(f"{inp.path!r} would grow over {MAX_FILE_BYTES} bytes", field="content")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("ab") as fh:
+        fh.write(data)
+    return AppendFileOut(path=inp.path, appended=len(data), bytes=target.stat().st_size)
+
+
+class MoveFileIn(_Strict):
+    src: str = Field(min_length=1, max_length=512, description="File or folder to move, inside the workspace")
+    dst: str = Field(min_length=1, max_length=512, description="New path inside the workspace")
+    overwrite: bool = Field(default=False, description="Replace an existing file at dst")
+
+
+class MoveFileOut(_Strict):
+    src: str
+    dst: str
+
+
+@tool("core.move_file", input=MoveFileIn, output=MoveFileOut, timeout_s=30)
+def move_file(inp: MoveFileIn, ctx: ToolContext) -> MoveFileOut:
+    """Move or rename a workspace file or folder; an existing dst is replaced only with overwrite."""
+    root = ctx.workspace.resolve()
+    src, dst = _entry(ctx, inp.src, "src"), _entry(ctx, inp.dst, "dst")
+    if src == root or dst == root:
+        raise PolicyError("the workspace itself cannot be moved or replaced", field="src" if src == root else "dst")
+    if not src.exists() and not src.is_symlink():
+        raise PermanentToolError(f"no file or folder {inp.src!r} in the workspace", field="src")
+    if src == dst or src in dst.parents:
+        raise PermanentToolError(f"cannot move {inp.src!r} into itself", field="dst")
+    if dst.exists() or dst.is_symlink():
+        if not inp.overwrite:
+            raise PermanentToolError(f"{inp.dst!r} exists; set overwrite to replace it", field="dst")
+        if dst.is_dir() and not dst.is_symlink():
+            raise PermanentToolError(f"{inp.dst!r} is a folder; it is never replaced", field="dst")
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    src.replace(dst)
+    return MoveFileOut(src=inp.src, dst=inp.dst)
+
+
+class DeleteFileIn(_Strict):
+    path: str = Field(min_length=1, max_length=512, description="File or folder inside the workspace")
+    recursive: bool = Field(default=False, description="Required to delete a folder and its content")
+
+
+class DeleteFileOut(_Strict):
+    path: str
+    deleted_files: int
+
+
+@tool("core.delete_file", input=DeleteFileIn, output=DeleteFileOut, timeout_s=60)
+def delete_file(inp: DeleteFileIn, ctx: ToolContext) -> DeleteFileOut:
+    """Delete a workspace file, or a folder with its content when recursive is true."""
+    target = _entry(ctx, inp.path, "path")
+    if target == ctx.workspace.resolve():
+        raise PolicyError("the workspace itself cannot be deleted", field="path")
+    if not target.exists() and not target.is_symlink():
+        raise PermanentToolError(f"no file or folder {inp.path!r} in the workspace", field="path")
+    if target.is_symlink() or not target.is_dir():
+        target.unlink()
+        return DeleteFileOut(path=inp.path, deleted_files=1)
+    if not inp.recursive:
+        raise PermanentToolError(f"{inp.path!r} is a folder; set recursive to delete it", field="recursive")
+    count = sum(1 for item in target.rglob("*") if item.is_symlink() or not item.is_dir())
+    shutil.rmtree(target)
+    return DeleteFileOut(path=inp.path, deleted_files=count)

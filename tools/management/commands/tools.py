@@ -1,4 +1,5 @@
-"""`python manage.py tools [--json]`: list every registered tool (with its schemas under --json)."""
+"""`python manage.py tools [--json | --write-docs]`: list every registered tool (with its schemas
+under --json), or regenerate the reference in docs/tools.md."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from tools import docs
 from tools.registry import catalogue
 
 
@@ -16,9 +18,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--json", action="store_true", help="print each tool's full description as JSON")
+        parser.add_argument("--write-docs", action="store_true", help=f"regenerate the reference in {docs.DOC}")
 
     def handle(self, *args: Any, **options: Any) -> None:
         specs = list(catalogue().values())
+        if options["write_docs"]:
+            docs.DOC.write_text(docs.with_reference(docs.DOC.read_text(), specs))
+            self.stdout.write(f"wrote the reference of {len(specs)} tools to {docs.DOC}")
+            return
         if options["json"]:
             self.stdout.write(json.dumps([spec.describe() for spec in specs], indent=2))
             return

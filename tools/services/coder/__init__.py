@@ -1,0 +1,1 @@
+"""The ``coder`` MCP service: ``python -m tools.services.coder [--transport stdio|http]``."""
