@@ -71,10 +71,15 @@ def replan_tasks(
     return list(raw["tasks"]), provider.name
 
 
+# Goals that only a dedicated tool does well (a service, a validating generator): the mock planner
+# plans them like the heuristic one, so the default offline planner uses those tools too.
+MOCK_FAMILIES = frozenset({"resume-tailoring", "openapi-spec"})
+
+
 def propose_offline(goal: str, context: dict[str, Any], mode: str) -> tuple[dict[str, Any], str]:
-    """The deterministic planners: a matching heuristic family (``heuristic``), else the mock plan."""
-    if mode == "heuristic":
-        family = heuristic.match(goal, context, set(catalogue()))
-        if family is not None:
-            return family.build(goal, context), f"heuristic:{family.name}"
+    """The deterministic planners: a matching heuristic family (``heuristic``: any family;
+    ``mock``: the tool-backed ones), else the generic mock plan."""
+    family = heuristic.match(goal, context, set(catalogue()), names=None if mode == "heuristic" else MOCK_FAMILIES)
+    if family is not None:
+        return family.build(goal, context), f"{mode}:{family.name}"
     return mock_plan(goal, context), "mock"

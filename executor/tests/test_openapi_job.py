@@ -1,5 +1,6 @@
-"""An OpenAPI goal, end to end on the embedded footprint: the heuristic planner plans it with
-openapi.generate, a real worker runs it, and openapi.yaml is an artifact that validates."""
+"""An OpenAPI goal, end to end on the embedded footprint: the default (mock) planner plans it with
+openapi.generate like the heuristic one, a real worker runs it, and openapi.yaml is an artifact
+that validates."""
 
 from __future__ import annotations
 
@@ -11,15 +12,15 @@ from tools.openapi.check import errors
 pytestmark = pytest.mark.integration
 
 
-def test_the_heuristic_planner_writes_a_valid_openapi_spec_for_a_todo_service(stack_factory):
-    stack = stack_factory("embedded", PLANNER_MODE="heuristic")
+def test_the_default_planner_writes_a_valid_openapi_spec_for_a_todo_service(stack_factory):
+    stack = stack_factory("embedded")  # PLANNER_MODE=mock
     stack.start_web()
     stack.start_worker()
     job = stack.submit({"goal": "Write an OpenAPI spec for a todo service"})
     assert stack.wait(job["id"])["status"] == "succeeded", stack.logs()
 
     details = stack.get(f"/api/jobs/{job['id']}/details").json()
-    assert details["plan"]["source"] == "heuristic:openapi-spec"
+    assert details["plan"]["source"] == "mock:openapi-spec"
     assert "openapi.generate" in {t["tool"] for t in details["tasks"]}
     artifacts = {a["name"]: a for a in details["artifacts"]}
     assert {"openapi.yaml", "openapi-summary.md", "api-design.md"} <= set(artifacts)

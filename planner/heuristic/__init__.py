@@ -8,7 +8,7 @@ this package and are imported by ``planner.heuristic.families``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,11 +35,21 @@ def register_family(name: str, matches: Matcher, build: Builder, *, tools: set[s
     return family
 
 
-def match(goal: str, context: Mapping[str, Any], available: set[str]) -> Family | None:
-    """The first registered family that claims the goal and whose tools all exist."""
+def match(
+    goal: str, context: Mapping[str, Any], available: set[str], names: Collection[str] | None = None
+) -> Family | None:
+    """The first registered family (of ``names``, if given) that claims the goal and whose tools
+    all exist."""
     from planner.heuristic import families  # noqa: F401 - registers the built-in families
 
-    return next((f for f in FAMILIES if f.tools <= available and f.matches(goal, context)), None)
+    return next(
+        (
+            f
+            for f in FAMILIES
+            if (names is None or f.name in names) and f.tools <= available and f.matches(goal, context)
+        ),
+        None,
+    )
 
 
 def tools_used(raw: dict[str, Any]) -> set[str]:

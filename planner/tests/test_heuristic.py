@@ -56,6 +56,20 @@ def test_the_tailoring_plan_uses_the_tailor_service_and_renders_both_documents()
     assert tasks["letter_files"].inputs["formats"] == ["docx", "md"]
 
 
+@pytest.mark.parametrize(
+    ("goal", "context", "source", "tool"),
+    [
+        ("Tailor my resume to this job post", {"resume": "R", "job_post": "P"}, "mock:resume-tailoring", "mcp.tailor.tailor_resume"),
+        ("Write an OpenAPI spec for a todo service", {}, "mock:openapi-spec", "openapi.generate"),
+        ("Write a report on our Q3 incidents", {}, "mock", "core.render_markdown"),
+    ],
+)  # fmt: skip
+def test_the_mock_planner_uses_the_dedicated_tools_for_their_goals_only(goal, context, source, tool):
+    raw, used = propose_offline(goal, context, "mock")
+    assert used == source
+    assert tool in {t.tool for t in check(raw).tasks}
+
+
 def test_without_the_tailor_service_the_llm_plan_invents_nothing_and_keeps_the_resume():
     context = {"resume": "Jane, Acme 2019", "job_post": "Python"}
     available = {name for name in catalogue() if not name.startswith("mcp.tailor.")}
