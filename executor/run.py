@@ -20,7 +20,7 @@ from executor.scheduling import advance, block_descendants, settle
 from jobs import actions
 from jobs import usage as usage_of_jobs
 from jobs.models import Job, JobStatus, Task, TaskAttempt, TaskStatus
-from jobs.transitions import IllegalTransition, lock_job_of, move_task
+from jobs.transitions import IllegalTransition, lock_job_of_task, move_task
 from tools import registry
 from tools.errors import BudgetError, ErrorClass, PermanentToolError, ToolError
 from tools.redact import redact
@@ -59,7 +59,7 @@ def _previous_run_is_gone(task: Task) -> bool:
 def _claim(task_pk: int, worker: str, celery_id: str) -> tuple[Task, TaskAttempt] | Outcome:
     """Lock the task and decide whether this delivery runs it (exactly-once effect)."""
     with transaction.atomic():
-        lock_job_of(Task.objects.only("job_id").get(pk=task_pk))
+        lock_job_of_task(task_pk)
         task = Task.objects.select_for_update().select_related("job").get(pk=task_pk)
         if task.job.status != JobStatus.RUNNING:
             return Outcome("skipped")
@@ -73,11 +73,19 @@ def _claim(task_pk: int, worker: str, celery_id: str) -> tuple[Task, TaskAttempt
             return Outcome("blocked")
         if len(parents) < len(task.depends_on) or any(s != S.SUCCEEDED for s in parents.values()):
             return Outcome("skipped")  # a stale message: the task will be sent again when ready
+        job = task.job
         if task.status == S.PENDING:
-            task = move_task(task, S.READY)
+            task = move_task(task, S.READY, held=True)
         task = move_task(
-            task, S.RUNNING, worker=worker, celery_id=celery_id, attempts=task.attempts + 1, event={"worker": worker}
+            task,
+            S.RUNNING,
+            held=True,
+            worker=worker,
+            celery_id=celery_id,
+            attempts=task.attempts + 1,
+            event={"worker": worker},
         )
+        task.job = job  # read under the lock above: the budget check needs no second read
         return task, actions.start_attempt(task, worker)
 
 
@@ -86,7 +94,7 @@ def _outputs(task: Task) -> dict[str, object]:
 
 
 def _cancel_probe(job_id: uuid.UUID | str, every_s: float = 0.5):  # type: ignore[no-untyped-def]
-    last = [0.0, False]
+    last = [time.monotonic(), False]  # the claim has just seen the job running
 
     def cancelled() -> bool:
         now = time.monotonic()

@@ -68,7 +68,7 @@ def promote_ready(job: Job) -> list[Task]:
 def advance(job_id: uuid.UUID | str) -> None:
     """Lock the job, promote newly ready tasks, send those the canvas does not carry, and
     settle the job if nothing is left to run."""
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # no SAVEPOINT round trips inside a caller's transaction
         job = Job.objects.select_for_update().get(pk=job_id)
         if job.status != JobStatus.RUNNING:
             return

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Subquery
 from django.utils import timezone
 
 from jobs.events import record
@@ -50,6 +51,12 @@ def lock_job_of(task: Task) -> None:
     Job.objects.select_for_update().filter(pk=task.job_id).values_list("pk", flat=True).get()
 
 
+def lock_job_of_task(task_pk: int) -> None:
+    """``lock_job_of`` by the task's id, in one round trip (the job id comes from a subquery)."""
+    job_id = Task.objects.filter(pk=task_pk).values("job_id")
+    Job.objects.select_for_update().filter(pk=Subquery(job_id)).values_list("pk", flat=True).get()
+
+
 def move_job(job: Job, to: JobStatus, *, error: str | None = None, **payload: Any) -> Job:
     """Move a job to ``to``; returns the fresh, locked-and-saved row."""
     # savepoint=False: no SAVEPOINT round trips; an illegal move is raised after the block so
@@ -84,11 +91,19 @@ def move_job(job: Job, to: JobStatus, *, error: str | None = None, **payload: An
 _TASK_TIMES = ["status", "started_at", "finished_at"]
 
 
-def move_task(task: Task, to: TaskStatus, *, event: dict[str, Any] | None = None, **fields: Any) -> Task:
-    """Move a task to ``to`` and set ``fields`` on it; returns the fresh, saved row."""
+def move_task(
+    task: Task, to: TaskStatus, *, event: dict[str, Any] | None = None, held: bool = False, **fields: Any
+) -> Task:
+    """Move a task to ``to`` and set ``fields`` on it; returns the fresh, saved row.
+
+    ``held=True`` says the caller already holds the job's and the task's row locks in this
+    transaction and ``task`` is that row as read under them (saves two round trips)."""
     with transaction.atomic(savepoint=False):
-        lock_job_of(task)
-        locked = Task.objects.select_for_update().get(pk=task.pk)
+        if held:
+            locked = task
+        else:
+            lock_job_of(task)
+            locked = Task.objects.select_for_update().get(pk=task.pk)
         previous = locked.status
         allowed = to in TASK_MOVES[previous]
         if allowed:

@@ -29,6 +29,8 @@ def totals(job: Job) -> dict[str, Any]:
 def over_budget(job: Job) -> str | None:
     """Why the job's spending is over its budget, or ``None``."""
     budget = job.budget or {}
+    if budget.get("max_tokens") is None and budget.get("max_cost_usd") is None:
+        return None  # nothing to exceed: no need to add up the calls
     spent = totals(job)
     if budget.get("max_tokens") is not None and spent["tokens"] > budget["max_tokens"]:
         return f"budget: {spent['tokens']} tokens used; the job's max_tokens is {budget['max_tokens']}"
