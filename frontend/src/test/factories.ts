@@ -1,0 +1,77 @@
+import type { Job, JobDetails, Me, Task } from "../api/types";
+
+export const JOB_ID = "3accd1cd-2ba1-47ed-a14b-c0fc864db972";
+
+export function aTask(id: string, overrides: Partial<Task> = {}): Task {
+  return {
+    id,
+    title: `Task ${id}`,
+    tool: "core.write_file",
+    status: "pending",
+    inputs: { path: `${id}.md` },
+    depends_on: [],
+    dispatch: "canvas",
+    attempts: 0,
+    max_attempts: 3,
+    output: null,
+    error: "",
+    error_class: "",
+    worker: "",
+    created_at: "2026-01-01T00:00:00Z",
+    started_at: null,
+    finished_at: null,
+    duration_s: null,
+    ...overrides,
+  };
+}
+
+export function aJob(overrides: Partial<Job> = {}): Job {
+  return {
+    id: JOB_ID,
+    owner: "local",
+    goal: "Write a brief about solar panels",
+    status: "running",
+    priority: 1,
+    context_json: {},
+    budget: {},
+    error: "",
+    progress: { total: 0 },
+    created_at: "2026-01-01T00:00:00Z",
+    updated_at: "2026-01-01T00:00:00Z",
+    started_at: null,
+    finished_at: null,
+    ...overrides,
+  };
+}
+
+export function details(overrides: Partial<JobDetails> = {}): JobDetails {
+  const tasks = overrides.tasks ?? [
+    aTask("brief", { status: "succeeded", output: { path: "brief.md" }, duration_s: 0.5 }),
+    aTask("risks", { depends_on: ["brief"], status: "running" }),
+    aTask("summary", { depends_on: ["brief", "risks"] }),
+  ];
+  return {
+    ...aJob(),
+    plan: {
+      version: 1,
+      source: "mock",
+      valid: true,
+      problems: [],
+      dag: { tasks: tasks.map((t) => ({ id: t.id, tool: t.tool, inputs: t.inputs })) },
+      created_at: "2026-01-01T00:00:01Z",
+    },
+    tasks,
+    artifacts: [],
+    recent_events: [],
+    usage: { calls: 0, tokens_in: 0, tokens_out: 0, tokens: 0, cost_usd: 0 },
+    ...overrides,
+  };
+}
+
+export const LOCAL_ME: Me = {
+  authenticated: true,
+  username: "local",
+  is_staff: false,
+  method: "local",
+  sign_in_required: false,
+};
