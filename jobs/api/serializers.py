@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from jobs.api.schema import PLAN_REF
-from jobs.models import Artifact, Event, Job, Plan, Task
+from jobs.models import Artifact, Event, Job, Plan, Task, TaskAttempt
 
 MAX_GOAL_CHARS = 8000
 MAX_CONTEXT_BYTES = 256 * 1024
@@ -82,9 +82,31 @@ class TaskSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         ]  # fmt: skip
 
     def get_duration_s(self, task: Task) -> float | None:
-        if task.started_at and task.finished_at:
-            return round((task.finished_at - task.started_at).total_seconds(), 3)
-        return None
+        return _duration_s(task.started_at, task.finished_at)
+
+
+def _duration_s(started: Any, finished: Any) -> float | None:
+    return round((finished - started).total_seconds(), 3) if started and finished else None
+
+
+class AttemptSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    duration_s = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TaskAttempt
+        fields = ["number", "worker", "started_at", "finished_at", "outcome", "error_class", "message", "duration_s"]
+
+    def get_duration_s(self, attempt: TaskAttempt) -> float | None:
+        return _duration_s(attempt.started_at, attempt.finished_at)
+
+
+class TaskDetailSerializer(TaskSerializer):
+    """One task with every attempt: worker, times, outcome and error of each."""
+
+    attempt_log = AttemptSerializer(many=True, help_text="Every attempt, oldest first")
+
+    class Meta(TaskSerializer.Meta):
+        fields = [*TaskSerializer.Meta.fields, "attempt_log"]
 
 
 class PlanSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -135,6 +157,7 @@ class JobSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 
 class JobDetailSerializer(JobSerializer):
     plan = serializers.SerializerMethodField()
+    plans = serializers.SerializerMethodField(help_text="Every plan version, oldest first (replans add versions)")
     tasks = TaskSerializer(many=True)
     artifacts = ArtifactSerializer(many=True)
     recent_events = serializers.SerializerMethodField()
@@ -142,7 +165,7 @@ class JobDetailSerializer(JobSerializer):
     usage = serializers.SerializerMethodField(help_text="LLM calls charged to the job: calls, tokens, cost")
 
     class Meta(JobSerializer.Meta):
-        fields = [*JobSerializer.Meta.fields, "plan", "tasks", "artifacts", "recent_events", "usage"]
+        fields = [*JobSerializer.Meta.fields, "plan", "plans", "tasks", "artifacts", "recent_events", "usage"]
 
     def get_usage(self, job: Job) -> dict[str, Any]:
         from jobs.usage import totals
@@ -152,6 +175,10 @@ class JobDetailSerializer(JobSerializer):
     def get_plan(self, job: Job) -> dict[str, Any] | None:
         plan = job.plans.order_by("-version").first()
         return PlanSerializer(plan).data if plan else None
+
+    @extend_schema_field(PlanSerializer(many=True))
+    def get_plans(self, job: Job) -> list[dict[str, Any]]:
+        return list(PlanSerializer(job.plans.order_by("version"), many=True).data)
 
     def get_recent_events(self, job: Job) -> list[dict[str, Any]]:
         events = list(job.events.order_by("-seq")[:50])[::-1]

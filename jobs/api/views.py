@@ -27,6 +27,7 @@ from jobs.api.serializers import (
     JobDetailSerializer,
     JobSerializer,
     ReplanSerializer,
+    TaskDetailSerializer,
     TaskSerializer,
     ToolSerializer,
 )
@@ -102,12 +103,12 @@ class JobViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retrieve
         job = self.get_object()
         return Response(TaskSerializer(job.tasks.order_by("id"), many=True).data)
 
-    @extend_schema(responses=TaskSerializer)
+    @extend_schema(responses=TaskDetailSerializer)
     @action(detail=True, methods=["get"], url_path=r"tasks/(?P<task_id>[^/]+)")
     def task(self, request: Request, pk: str | None = None, task_id: str | None = None) -> Response:
         job = self.get_object()
-        task = get_object_or_404(Task, job=job, key=task_id)
-        return Response(TaskSerializer(task).data)
+        task = get_object_or_404(Task.objects.prefetch_related("attempt_log"), job=job, key=task_id)
+        return Response(TaskDetailSerializer(task).data)
 
     @extend_schema(request=None, responses=JobSerializer)
     @action(detail=True, methods=["post"])

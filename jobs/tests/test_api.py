@@ -183,6 +183,22 @@ def test_details_tasks_and_one_task(api):
     assert [t["id"] for t in api.get(f"/api/jobs/{job.pk}/tasks").json()] == ["a"]
     assert api.get(f"/api/jobs/{job.pk}/tasks/a").json()["tool"] == "core.wait"
     assert api.get(f"/api/jobs/{job.pk}/tasks/zzz").status_code == 404
+    assert [p["version"] for p in details["plans"]] == [1]
+
+
+def test_one_task_lists_every_attempt_with_its_outcome(api):
+    owner = user()
+    api.force_authenticate(owner)
+    job, _ = job_with_plan(owner)
+    task = job.tasks.get(key="a")
+    task.attempts = 1
+    first = actions.start_attempt(task, "w1@host")
+    actions.finish_attempt(first, "retrying", error_class="transient", message="timed out after 1 s")
+    task.attempts = 2
+    actions.start_attempt(task, "w2@host")
+    log = api.get(f"/api/jobs/{job.pk}/tasks/a").json()["attempt_log"]
+    assert [(a["number"], a["worker"], a["outcome"]) for a in log] == [(1, "w1@host", "retrying"), (2, "w2@host", "")]
+    assert log[0]["error_class"] == "transient" and log[0]["duration_s"] is not None and log[1]["finished_at"] is None
 
 
 def test_production_auth_requires_a_token_and_scopes_jobs(api, settings):
