@@ -268,3 +268,42 @@ def test_the_job_list_works_on_a_narrow_screen(browser: Any, site: Any) -> None:
         phone.shot("jobs-narrow")
     finally:
         phone.close()
+
+
+def test_a_goal_longer_than_the_limit_is_capped_and_the_limit_shown(page: Page) -> None:
+    tab = page.go("/jobs/new")
+    tab.get_by_test_id("goal").fill("x" * 9000)
+    assert len(tab.get_by_test_id("goal").input_value()) == 8000
+    assert tab.get_by_test_id("goal-count").inner_text().startswith("8000 / 8000")
+
+
+def test_an_expired_session_asks_to_sign_in_again(browser: Any, module_stack_factory: Any) -> None:
+    from playwright.sync_api import expect
+
+    stack = module_stack_factory("embedded", AWE_LOCAL_USER="")  # sign-in required, as in production
+    stack.start_web()
+    stack.manage(
+        "shell",
+        "-c",
+        "from django.contrib.auth.models import User; User.objects.create_user('carol', password='carol-pass-1234')",
+    )
+    carol = Page(browser, stack)
+    carol.allow_4xx = True
+    try:
+        tab = carol.go("/jobs/new")
+        tab.get_by_test_id("sign-in-form").wait_for()
+        carol.shot("sign-in")
+        tab.get_by_test_id("sign-in-username").fill("carol")
+        tab.get_by_test_id("sign-in-password").fill("carol-pass-1234")
+        tab.get_by_test_id("sign-in-submit").click()
+        expect(tab.get_by_test_id("account-name")).to_have_text("carol")
+        tab.get_by_test_id("goal").wait_for()
+        stack.manage(
+            "shell", "-c", "from django.contrib.sessions.models import Session; Session.objects.all().delete()"
+        )
+        tab.get_by_test_id("goal").fill("After the session expired")
+        tab.get_by_test_id("submit-job").click()
+        tab.get_by_test_id("sign-in-form").wait_for()
+        carol.shot("session-expired")
+    finally:
+        carol.close()
