@@ -22,10 +22,10 @@ from jobs import usage as usage_of_jobs
 from jobs.models import Job, JobStatus, Task, TaskAttempt, TaskStatus
 from jobs.transitions import IllegalTransition, lock_job_of_task, move_task
 from tools import registry
-from tools.errors import BudgetError, ErrorClass, PermanentToolError, ToolError
+from tools.errors import BudgetError, ErrorClass, PermanentToolError, ToolError, TransientToolError
 from tools.redact import redact
 from tools.runtime import invoke
-from tools.spec import ToolContext
+from tools.spec import ToolContext, ToolSpec
 
 log = logging.getLogger(__name__)
 S = TaskStatus
@@ -137,7 +137,7 @@ def execute(task_pk: int, *, worker: str, celery_id: str = "") -> Outcome:
             raise BudgetError(reason)
         inputs = bind(task.inputs, _outputs(task))
         with Heartbeat(attempt.pk):
-            output = invoke(spec, inputs, ctx, timeout_s=task.timeout_s)
+            output = _invoke_within_budget(spec, inputs, ctx, task)
     except ToolError as exc:
         try:
             return _failed(task, attempt, exc)
@@ -151,6 +151,24 @@ def execute(task_pk: int, *, worker: str, celery_id: str = "") -> Outcome:
     except IllegalTransition:
         return _superseded(attempt)
     return Outcome("ran")
+
+
+def _invoke_within_budget(spec: ToolSpec, inputs: dict[str, object], ctx: ToolContext, task: Task) -> dict[str, object]:
+    """Run the tool with its own timeout, cut short by what is left of the job's ``max_runtime_s``;
+    running out of the job's time is a budget error (not retried), not a tool timeout."""
+    own = task.timeout_s or spec.timeout_s
+    left = usage_of_jobs.time_left_s(task.job)
+    if left is None or left >= own:
+        return invoke(spec, inputs, ctx, timeout_s=own)
+    limit = task.job.budget["max_runtime_s"]
+    if left <= 0:
+        raise BudgetError(f"budget: the job has used its max_runtime_s of {limit:g} s")
+    try:
+        return invoke(spec, inputs, ctx, timeout_s=left)
+    except TransientToolError as exc:
+        if (usage_of_jobs.time_left_s(task.job) or 0.0) > 0:  # a failure of its own, in time
+            raise
+        raise BudgetError(f"budget: the job's max_runtime_s of {limit:g} s ran out during {task.key!r}") from exc
 
 
 def _superseded(attempt: TaskAttempt) -> Outcome:

@@ -7,6 +7,7 @@ from dataclasses import asdict
 from typing import Any
 
 from django.db.models import Count, Sum
+from django.utils import timezone
 
 from jobs.models import Job, LlmCall, Plan, Task
 from tools.errors import BudgetError
@@ -37,6 +38,14 @@ def over_budget(job: Job) -> str | None:
     if budget.get("max_cost_usd") is not None and spent["cost_usd"] > budget["max_cost_usd"]:
         return f"budget: ${spent['cost_usd']:.6f} spent; the job's max_cost_usd is {budget['max_cost_usd']}"
     return None
+
+
+def time_left_s(job: Job) -> float | None:
+    """Seconds left of the job's ``max_runtime_s`` (counted from its start), or ``None``."""
+    limit = (job.budget or {}).get("max_runtime_s")
+    if limit is None or job.started_at is None:
+        return None
+    return float(limit) - (timezone.now() - job.started_at).total_seconds()
 
 
 def charge(job: Job, usage: Usage | dict[str, Any], *, plan: Plan | None = None, task: Task | None = None) -> None:

@@ -201,3 +201,22 @@ def test_max_parallel_caps_tasks_in_flight(production):
     ]
     overlaps = [sum(1 for s, f in spans if s <= start < f) for start, _ in spans]
     assert max(overlaps) == 2
+
+
+def test_a_job_s_max_runtime_cuts_a_long_tool_short_as_a_budget_failure(production):
+    stack = running(production, "any")  # even under "any", running out of the job's time is not retried
+    plan = {
+        "tasks": [
+            {"id": "quick", "tool": "core.wait", "inputs": {"seconds": 0.1}},
+            {"id": "long", "tool": "core.wait", "inputs": {"seconds": 60}, "depends_on": ["quick"]},
+        ]
+    }
+    job = stack.submit({"goal": "time boxed", "plan": plan, "budget": {"max_runtime_s": 2}})
+    done = stack.wait(job["id"], timeout=30)
+    assert done["status"] == "failed", stack.logs()
+    tasks = {t["id"]: t for t in stack.get(f"/api/jobs/{job['id']}/tasks").json()}
+    assert tasks["quick"]["status"] == "succeeded"
+    long = tasks["long"]
+    assert long["status"] == "failed" and long["error_class"] == "budget" and long["attempts"] == 1
+    assert "max_runtime_s of 2 s" in long["error"]
+    assert long["duration_s"] < 10

@@ -39,6 +39,9 @@ class BudgetSerializer(StrictSerializer):
     max_tokens = serializers.IntegerField(required=False, min_value=1)
     max_cost_usd = serializers.FloatField(required=False, min_value=0)
     max_parallel = serializers.IntegerField(required=False, min_value=1, max_value=1000)
+    max_runtime_s = serializers.FloatField(
+        required=False, min_value=1, max_value=7 * 24 * 3600, help_text="Wall-clock limit from the job's start"
+    )
 
 
 class JobCreateSerializer(StrictSerializer):
