@@ -68,6 +68,26 @@ export interface Task {
   duration_s: number | null;
 }
 
+/** How an attempt ended; "" while it runs. */
+export type AttemptOutcome = "" | "succeeded" | "retrying" | "failed" | "lost" | "superseded";
+
+/** One attempt of a task: an item of the task detail's `attempt_log`. */
+export interface TaskAttempt {
+  number: number;
+  worker: string;
+  started_at: string;
+  finished_at: string | null;
+  outcome: AttemptOutcome;
+  error_class: string;
+  message: string;
+  duration_s: number | null;
+}
+
+/** GET /api/jobs/{id}/tasks/{task_id}: a task with every attempt, oldest first. */
+export interface TaskDetail extends Task {
+  attempt_log: TaskAttempt[];
+}
+
 export interface PlanProblem {
   code: string;
   message: string;
@@ -114,7 +134,10 @@ export interface Usage {
 }
 
 export interface JobDetails extends Job {
+  /** The newest plan version (valid or rejected). */
   plan: Plan | null;
+  /** Every plan version, oldest first. */
+  plans: Plan[];
   tasks: Task[];
   artifacts: Artifact[];
   recent_events: JobEvent[];

@@ -3,14 +3,18 @@ import { Link } from "react-router";
 
 import type { Artifact, JobEvent, JobStatus, Task, TaskStatus } from "../api/types";
 import type { JobActionsApi } from "../hooks/useJobActions";
+import { useTaskDetail } from "../hooks/useTaskDetail";
 import { retryTaskAvailability } from "../lib/actions";
-import { describePayload } from "../lib/events";
+import { describePayload, taskRevision } from "../lib/events";
 import { formatDuration, formatTime, pretty } from "../lib/format";
 import { ActionButton } from "./ActionButton";
 import { ArtifactList } from "./ArtifactList";
+import { AttemptTable } from "./AttemptTable";
+import { ErrorBanner } from "./ErrorBanner";
 import { StatusBadge } from "./StatusBadge";
 
 interface Props {
+  jobId: string;
   task: Task;
   status: TaskStatus;
   jobStatus: JobStatus;
@@ -20,8 +24,12 @@ interface Props {
   onClose: () => void;
 }
 
-/** One task in full: inputs, output, attempts, error, timing, artifacts and its own events. */
-export function TaskDrawer({ task, status, jobStatus, artifacts, events, actions, onClose }: Props) {
+/**
+ * One task in full: inputs, output, error, timing, artifacts, its attempts (the task detail's
+ * attempt log, re-read whenever the task's status moves) and its own events.
+ */
+export function TaskDrawer({ jobId, task, status, jobStatus, artifacts, events, actions, onClose }: Props) {
+  const detail = useTaskDetail(jobId, task.id, taskRevision(task, status, events));
   const close = useRef<HTMLButtonElement>(null);
   useEffect(() => {
     close.current?.focus();
@@ -57,7 +65,7 @@ export function TaskDrawer({ task, status, jobStatus, artifacts, events, actions
           <Link to={`/tools#tool-${task.tool}`}>{task.tool}</Link>
         </dd>
         <dt>Attempts</dt>
-        <dd data-testid="task-attempts">
+        <dd data-testid="task-attempts-used">
           {task.attempts} of {task.max_attempts}
         </dd>
         <dt>Depends on</dt>
@@ -96,7 +104,14 @@ export function TaskDrawer({ task, status, jobStatus, artifacts, events, actions
       </pre>
       <h3>Artifacts</h3>
       <ArtifactList artifacts={artifacts} showTask={false} testIdPrefix="task-artifact-link" />
-      <h3>History</h3>
+      <h3>Attempts</h3>
+      <ErrorBanner error={detail.error} title="Could not load the attempts" testId="task-attempts-error" onRetry={detail.refetch} />
+      {detail.data?.id === task.id ? (
+        <AttemptTable attempts={detail.data.attempt_log} />
+      ) : detail.loading ? (
+        <p aria-busy="true">Loading the attempts…</p>
+      ) : null}
+      <h3>Events</h3>
       {own.length === 0 ? <p className="muted">No events for this task yet.</p> : null}
       <ol className="timeline compact" data-testid="task-history">
         {own.map((event) => (

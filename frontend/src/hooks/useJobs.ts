@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 
 import type { Job, Page } from "../api/types";
-import { jobsPath, narrowJobs, type JobFilters } from "../lib/jobQuery";
+import { jobsPath, type JobFilters } from "../lib/jobQuery";
 import { openEventStream, type StreamStatus } from "../sse/stream";
 import { useApiQuery, type Query } from "./useApiQuery";
 import { useThrottled } from "./useThrottled";
@@ -10,6 +10,7 @@ import { useThrottled } from "./useThrottled";
 export const LIST_POLL_MS = 5000;
 
 export interface JobList extends Query<Page<Job>> {
+  /** The page's jobs, as the server searched and ordered them. */
   jobs: Job[];
   feed: StreamStatus;
 }
@@ -26,7 +27,7 @@ export function useJobs(filters: JobFilters): JobList {
     seen.current = feed.changes;
     refresh();
   }, [feed.changes, refresh]);
-  const jobs = useMemo(() => narrowJobs(query.data?.results ?? [], filters), [query.data, filters]);
+  const jobs = useMemo(() => query.data?.results ?? [], [query.data]);
   return { ...query, jobs, feed: feed.status };
 }
 

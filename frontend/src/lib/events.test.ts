@@ -3,11 +3,13 @@ import { describe, expect, it } from "vitest";
 import type { JobEvent } from "../api/types";
 import {
   describePayload,
+  lastStatusSeq,
   liveJobStatus,
   liveTaskStatuses,
   mergeEvents,
   newestSeq,
   parseEventData,
+  taskRevision,
   toJobEvent,
 } from "./events";
 
@@ -88,9 +90,29 @@ describe("live statuses", () => {
   });
 });
 
+describe("task revision", () => {
+  const task = { id: "a", status: "running" as const, attempts: 1 };
+
+  it("finds the newest event that moved the task, ignoring other tasks and other events", () => {
+    const events = [ev(2, "task.running", "a"), ev(3, "task.succeeded", "b"), ev(4, "artifact.created", "a"), ev(5, "job.running", null)];
+    expect(lastStatusSeq(events, "a")).toBe(2);
+    expect(lastStatusSeq(events, "c")).toBe(0);
+  });
+
+  it("changes when the task moves, even back to the status it had", () => {
+    const before = taskRevision(task, "running", [ev(2, "task.running", "a")]);
+    const after = taskRevision(task, "running", [ev(2, "task.running", "a"), ev(6, "task.retrying", "a"), ev(7, "task.running", "a")]);
+    expect(after).not.toBe(before);
+    expect(taskRevision({ ...task, attempts: 2 }, "running", [ev(2, "task.running", "a")])).not.toBe(before);
+    expect(taskRevision(task, "running", [ev(2, "task.running", "a"), ev(9, "task.running", "b")])).toBe(before);
+  });
+});
+
 describe("describePayload", () => {
   it("summarises the fields the catalogue documents", () => {
     const event = { ...ev(1, "task.retrying"), payload: { from: "running", error: "timeout", error_class: "transient", retry_in_s: 2 } };
     expect(describePayload(event)).toBe("from running · retry in 2 s · [transient] · timeout");
+    const replanned = { ...ev(2, "job.replanned", null), payload: { version: 2, instructions: "add a review" } };
+    expect(describePayload(replanned)).toBe("version 2 · instructions: add a review");
   });
 });

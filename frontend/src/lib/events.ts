@@ -92,6 +92,28 @@ export function liveJobStatus(status: JobStatus, events: readonly JobEvent[], sn
   return current;
 }
 
+/** The seq of the newest `task.<status>` event of task `taskId` (0 without one). */
+export function lastStatusSeq(events: readonly JobEvent[], taskId: string): number {
+  let seq = 0;
+  for (const event of events) {
+    if (event.task === taskId && taskStatusOf(event) !== null) seq = Math.max(seq, event.seq);
+  }
+  return seq;
+}
+
+/**
+ * A key that changes whenever a task's status changes: by an event of the live stream (two moves
+ * delivered together still change the seq) or by re-read details. Whoever shows the task's own
+ * detail (its attempt log) re-reads it when the key changes.
+ */
+export function taskRevision(
+  task: { id: string; status: TaskStatus; attempts: number },
+  liveStatus: TaskStatus,
+  events: readonly JobEvent[],
+): string {
+  return `${liveStatus}@${lastStatusSeq(events, task.id)}/${task.status}#${task.attempts}`;
+}
+
 /** A one-line summary of an event's payload for the timeline. */
 export function describePayload(event: JobEvent): string {
   const p = event.payload;
@@ -108,6 +130,7 @@ export function describePayload(event: JobEvent): string {
   if (text("error_class")) parts.push(`[${text("error_class")}]`);
   if (text("error")) parts.push(String(text("error")));
   if (text("reason")) parts.push(String(text("reason")));
+  if (text("instructions")) parts.push(`instructions: ${text("instructions")}`);
   if (Array.isArray(p.problems)) parts.push(`${p.problems.length} problems`);
   return parts.join(" · ");
 }

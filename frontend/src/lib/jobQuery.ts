@@ -1,4 +1,4 @@
-import { JOB_STATUSES, type Job, type JobStatus } from "../api/types";
+import { JOB_STATUSES, type JobStatus } from "../api/types";
 
 /** The job list's filters, as they appear in the page URL (?status=&q=&sort=&page=). */
 export interface JobFilters {
@@ -42,8 +42,9 @@ export function searchFromFilters(filters: JobFilters): URLSearchParams {
 }
 
 /**
- * The API request for `filters`. `status` and `page` are filtered by the server; `search` and
- * `ordering` are sent too, and the page also applies them to what it received (see narrowJobs).
+ * The API request for `filters`. The server filters by `status`, searches the goals (`search`:
+ * every word must occur), orders (`ordering`) and paginates, across the whole list; the app
+ * shows its answer as it comes, without filtering or sorting again.
  */
 export function jobsPath(filters: JobFilters): string {
   const query = new URLSearchParams();
@@ -53,35 +54,4 @@ export function jobsPath(filters: JobFilters): string {
   if (filters.page > 1) query.set("page", String(filters.page));
   const text = query.toString();
   return text ? `/api/jobs?${text}` : "/api/jobs";
-}
-
-const STATUS_ORDER: Record<JobStatus, number> = Object.fromEntries(JOB_STATUSES.map((s, i) => [s, i])) as Record<
-  JobStatus,
-  number
->;
-
-function compare(sort: SortKey): (a: Job, b: Job) => number {
-  switch (sort) {
-    case "created_at":
-      return (a, b) => a.created_at.localeCompare(b.created_at);
-    case "-priority":
-      return (a, b) => b.priority - a.priority || b.created_at.localeCompare(a.created_at);
-    case "status":
-      return (a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || b.created_at.localeCompare(a.created_at);
-    case "goal":
-      return (a, b) => a.goal.localeCompare(b.goal, undefined, { sensitivity: "base" });
-    default:
-      return (a, b) => b.created_at.localeCompare(a.created_at);
-  }
-}
-
-/**
- * The goal search and the sort, applied to the jobs of the page received. A server that already
- * searched and sorted gives the same list back; one that ignores `search`/`ordering` is covered
- * for the page on screen.
- */
-export function narrowJobs(jobs: readonly Job[], filters: JobFilters): Job[] {
-  const needle = filters.q.trim().toLocaleLowerCase();
-  const kept = needle ? jobs.filter((job) => job.goal.toLocaleLowerCase().includes(needle)) : [...jobs];
-  return kept.sort(compare(filters.sort));
 }

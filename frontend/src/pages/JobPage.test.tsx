@@ -2,8 +2,8 @@ import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 
-import type { JobDetails } from "../api/types";
-import { aTask, details, JOB_ID, LOCAL_ME } from "../test/factories";
+import type { JobDetails, TaskAttempt } from "../api/types";
+import { anAttempt, aPlan, aTask, details, JOB_ID, LOCAL_ME, taskDetail } from "../test/factories";
 import { eventItem, fakeApi, json, liveStream, type SseItem } from "../test/fakeApi";
 import { renderApp } from "../test/render";
 
@@ -16,10 +16,17 @@ const HISTORY: SseItem[] = [
   eventItem(JOB_ID, 6, "task.running", "risks", { worker: "w1" }),
 ];
 
-function server(job: () => JobDetails, history: SseItem[] = HISTORY) {
+type Attempts = (taskId: string) => TaskAttempt[];
+
+function server(job: () => JobDetails, history: SseItem[] = HISTORY, attempts: Attempts = () => []) {
   const stream = liveStream();
   const api = fakeApi((request) => {
     if (request.path === "/api/auth/me") return json(LOCAL_ME);
+    const taskPath = new RegExp(`^/api/jobs/${JOB_ID}/tasks/([^/]+)$`).exec(request.path);
+    if (request.method === "GET" && taskPath) {
+      const task = job().tasks.find((t) => t.id === decodeURIComponent(taskPath[1]!));
+      return task ? json(taskDetail(task, attempts(task.id))) : json({ detail: "No Task matches the given query." }, 404);
+    }
     if (request.path === `/api/jobs/${JOB_ID}/details`) {
       const answer = job();
       // Like the server: the details' recent events are the stream's history.
@@ -69,6 +76,11 @@ describe("JobPage", () => {
   });
 
   it("opens a task's drawer with inputs, output, attempts and error, and closes it with Escape", async () => {
+    const log = [
+      anAttempt(1, { worker: "celery@w1", outcome: "retrying", error_class: "transient", message: "read timed out", finished_at: "2026-01-01T00:00:02Z", duration_s: 1.5 }),
+      anAttempt(2, { worker: "celery@w2", outcome: "lost", error_class: "transient", message: "worker celery@w2 stopped", finished_at: "2026-01-01T00:01:00Z", duration_s: 58 }),
+      anAttempt(3, { worker: "celery@w1", outcome: "failed", error_class: "transient", message: "the tool timed out", finished_at: "2026-01-01T00:01:03Z", duration_s: 2 }),
+    ];
     const failed = aTask("risks", {
       status: "failed",
       inputs: { topic: "wind" },
@@ -79,15 +91,29 @@ describe("JobPage", () => {
       finished_at: "2026-01-01T00:00:03Z",
       duration_s: 2,
     });
-    server(() => details({ status: "failed", tasks: [aTask("brief", { status: "succeeded", output: { path: "brief.md" } }), failed] }));
+    const { requests } = server(
+      () => details({ status: "failed", tasks: [aTask("brief", { status: "succeeded", output: { path: "brief.md" } }), failed] }),
+      HISTORY,
+      (id) => (id === "risks" ? log : []),
+    );
     renderApp(`/jobs/${JOB_ID}`);
     // fireEvent: jsdom's pointer events lack the `view` React Flow's pan handler reads.
     fireEvent.click(await screen.findByTestId("dag-node-risks"));
     const drawer = await screen.findByTestId("task-drawer");
     expect(within(drawer).getByTestId("task-inputs")).toHaveTextContent('"topic": "wind"');
     expect(within(drawer).getByTestId("task-error")).toHaveTextContent("the tool timed out");
-    expect(within(drawer).getByTestId("task-attempts")).toHaveTextContent("3 of 3");
+    expect(within(drawer).getByTestId("task-attempts-used")).toHaveTextContent("3 of 3");
     expect(within(drawer).getByTestId("task-duration")).toHaveTextContent("2.00 s");
+    // The attempts come from the task's attempt log, one row each, oldest first.
+    const table = await within(drawer).findByTestId("task-attempts");
+    const rows = within(table).getAllByRole("row").slice(1);
+    expect(rows.map((row) => within(row).getAllByRole("cell").map((cell) => cell.textContent))).toEqual([
+      ["1", "celery@w1", "failed, retried", "transient read timed out", "1.50 s"],
+      ["2", "celery@w2", "lost (worker gone)", "transient worker celery@w2 stopped", "58.0 s"],
+      ["3", "celery@w1", "failed", "transient the tool timed out", "2.00 s"],
+    ]);
+    expect(within(drawer).getByTestId("task-attempt-2")).toHaveAttribute("data-outcome", "lost");
+    expect(requests.some((r) => r.path === `/api/jobs/${JOB_ID}/tasks/risks`)).toBe(true);
     expect(within(drawer).getByTestId("action-retry-task")).toBeEnabled();
     expect(screen.getByTestId("location")).toHaveTextContent(`/jobs/${JOB_ID}?task=risks`);
     await userEvent.keyboard("{Escape}");
@@ -95,6 +121,57 @@ describe("JobPage", () => {
     await userEvent.click(screen.getByRole("button", { name: "Task brief" }));
     expect(await screen.findByTestId("task-drawer")).toHaveAttribute("data-task", "brief");
     expect(screen.getByTestId("task-output")).toHaveTextContent('"path": "brief.md"');
+    expect(await screen.findByTestId("task-attempts")).toHaveTextContent("No attempt yet.");
+  });
+
+  it("re-reads the task's attempts when the stream moves its status", async () => {
+    let log = [anAttempt(1)];
+    const { requests, stream } = server(() => details({ recent_events: recent(1, 2, 3, 4, 5, 6) }), HISTORY, () => log);
+    renderApp(`/jobs/${JOB_ID}?task=risks`);
+    const row = await screen.findByTestId("task-attempt-1");
+    expect(row).toHaveAttribute("data-outcome", "running");
+    await waitFor(() => expect(screen.getByTestId("event-stream-status")).toHaveAttribute("data-stream", "open"));
+    const reads = () => requests.filter((r) => r.path === `/api/jobs/${JOB_ID}/tasks/risks`).length;
+    const before = reads();
+    log = [
+      anAttempt(1, { outcome: "retrying", error_class: "transient", message: "503 from the API", finished_at: "2026-01-01T00:00:07Z", duration_s: 6 }),
+      anAttempt(2),
+    ];
+    // A retry moves the task twice in one delivery: running → retrying → running.
+    stream.push([
+      eventItem(JOB_ID, 7, "task.retrying", "risks", { error_class: "transient", retry_in_s: 1 }),
+      eventItem(JOB_ID, 8, "task.running", "risks", { worker: "w1" }),
+    ]);
+    await waitFor(() => expect(screen.getByTestId("task-attempt-1")).toHaveAttribute("data-outcome", "retrying"));
+    expect(screen.getByTestId("task-attempt-1")).toHaveTextContent("503 from the API");
+    expect(screen.getByTestId("task-attempt-2")).toHaveAttribute("data-outcome", "running");
+    expect(reads()).toBeGreaterThan(before);
+  });
+
+  it("does not re-read the attempts for events that do not move the task", async () => {
+    const { requests, stream } = server(() => details({ recent_events: recent(1, 2, 3, 4, 5, 6) }));
+    renderApp(`/jobs/${JOB_ID}?task=risks`);
+    await screen.findByTestId("task-attempts");
+    await waitFor(() => expect(screen.getByTestId("event-stream-status")).toHaveAttribute("data-stream", "open"));
+    const reads = () => requests.filter((r) => r.path === `/api/jobs/${JOB_ID}/tasks/risks`).length;
+    const before = reads();
+    stream.push([eventItem(JOB_ID, 7, "artifact.created", "risks", { path: "risks.md" }), eventItem(JOB_ID, 8, "task.running", "summary")]);
+    await waitFor(() => expect(screen.getByTestId("event-8")).toBeInTheDocument());
+    // The details are re-read after the new events; the task's own detail is not.
+    await waitFor(() => expect(requests.filter((r) => r.path === `/api/jobs/${JOB_ID}/details`).length).toBeGreaterThan(1));
+    expect(reads()).toBe(before);
+  });
+
+  it("says in the drawer when the attempts cannot be read", async () => {
+    fakeApi((request) => {
+      if (request.path === "/api/auth/me") return json(LOCAL_ME);
+      if (request.path === `/api/jobs/${JOB_ID}/details`) return json(details({ status: "succeeded" }));
+      if (request.path === `/api/jobs/${JOB_ID}/tasks/brief`) return json({ detail: "The database is busy." }, 503);
+      return undefined;
+    });
+    renderApp(`/jobs/${JOB_ID}?task=brief`);
+    expect(await screen.findByTestId("task-attempts-error")).toHaveTextContent("Could not load the attempts");
+    expect(screen.queryByTestId("task-attempts")).not.toBeInTheDocument();
   });
 
   it("cancels after confirmation", async () => {
@@ -154,18 +231,42 @@ describe("JobPage", () => {
     );
   });
 
-  it("shows plan versions side by side after a replan", async () => {
-    const history = [
-      ...HISTORY,
-      eventItem(JOB_ID, 7, "plan.created", null, { version: 2, source: "replan:mock", tasks: 4 }),
-      eventItem(JOB_ID, 8, "job.replanned", null, { version: 2, instructions: "add a review", auto: false }),
-    ];
-    server(() => details({ plan: { ...details().plan!, version: 2, source: "replan:mock" } }), history);
+  it("shows plan versions side by side from the details, marking what each changed", async () => {
+    const v1 = aPlan(1, [
+      { id: "brief", tool: "core.write_file", inputs: { path: "brief.md" } },
+      { id: "risks", tool: "core.write_file", inputs: { path: "risks.md" }, depends_on: ["brief"] },
+      { id: "summary", tool: "core.write_file", inputs: { path: "summary.md" }, depends_on: ["risks"] },
+    ]);
+    const v2 = aPlan(2, [{ id: "brief", tool: "no.such_tool", inputs: {} }], {
+      valid: false,
+      problems: [{ code: "unknown_tool", message: "no tool no.such_tool", task: "brief", field: "tool" }],
+    });
+    const v3 = aPlan(3, [
+      { id: "brief", tool: "core.write_file", inputs: { path: "brief.md" } },
+      { id: "risks", tool: "llm.generate", inputs: { prompt: "risks" }, depends_on: ["brief"] },
+      { id: "review", tool: "llm.critique", inputs: {}, depends_on: ["risks"] },
+    ]);
+    // A plan.created event alone no longer makes a version: the details' plans are the source.
+    const history = [...HISTORY, eventItem(JOB_ID, 7, "plan.created", null, { version: 9, source: "replan:mock", tasks: 1 })];
+    server(() => details({ plan: v3, plans: [v1, v2, v3] }), history);
     renderApp(`/jobs/${JOB_ID}`);
-    expect(await screen.findByTestId("plan-version-1")).toHaveTextContent("mock");
-    expect(screen.getByTestId("plan-version-2")).toHaveTextContent("replan:mock");
-    expect(screen.getByTestId("plan-version-2")).toHaveTextContent("add a review");
-    expect(screen.getByTestId("plan-version-2")).toHaveTextContent("current");
+    const first = await screen.findByTestId("plan-version-1");
+    expect(first).toHaveTextContent("mock");
+    expect(within(first).getByTestId("plan-version-1-task-summary")).toHaveAttribute("data-change", "none");
+
+    const rejected = screen.getByTestId("plan-version-2");
+    expect(rejected).toHaveTextContent("rejected");
+    expect(within(rejected).getByTestId("plan-version-2-problems")).toHaveTextContent("unknown_tool in task brief (tool): no tool no.such_tool");
+    expect(within(rejected).getByTestId("plan-version-2-task-brief")).toHaveAttribute("data-change", "changed");
+
+    const latest = screen.getByTestId("plan-version-3");
+    expect(latest).toHaveTextContent("current");
+    expect(within(latest).getByTestId("plan-version-3-diff")).toHaveTextContent("Since version 2: 2 added, 1 changed.");
+    expect(within(latest).getByTestId("plan-version-3-task-risks")).toHaveTextContent("llm.generate");
+    expect(within(latest).getByTestId("plan-version-3-task-review")).toHaveAttribute("data-change", "added");
+    expect(within(latest).getByTestId("plan-version-3-task-brief")).toHaveTextContent("changed: inputs, tool");
+    expect(screen.queryByTestId("plan-version-9")).not.toBeInTheDocument();
+    expect(screen.getAllByTestId(/^plan-version-\d+$/)).toHaveLength(3);
   });
 
   it("says an unknown job does not exist", async () => {

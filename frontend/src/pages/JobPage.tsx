@@ -110,13 +110,14 @@ export function JobPage() {
 
         <section className="panel" aria-labelledby="versions-title">
           <h2 id="versions-title">Plan versions</h2>
-          <PlanVersions events={events} current={details.plan} />
+          <PlanVersions plans={details.plans} current={details.plan?.version ?? null} />
         </section>
 
         <EventTimeline events={events} status={live.streamStatus} onTask={openTask} />
       </div>
       {task ? (
         <TaskDrawer
+          jobId={jobId}
           task={task}
           status={taskStatuses[task.id] ?? task.status}
           jobStatus={jobStatus}

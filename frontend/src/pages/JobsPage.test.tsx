@@ -10,8 +10,21 @@ import { JobsPage } from "./JobsPage";
 
 const JOBS: Job[] = [
   aJob({ id: "11111111-1111-1111-1111-111111111111", goal: "Solar brief", status: "succeeded", progress: { total: 2, succeeded: 2 } }),
-  aJob({ id: "22222222-2222-2222-2222-222222222222", goal: "Wind report", status: "failed", created_at: "2026-01-02T00:00:00Z", progress: { total: 3, succeeded: 1, failed: 1 } }),
+  aJob({ id: "22222222-2222-2222-2222-222222222222", goal: "Wind report", status: "failed", priority: 5, created_at: "2026-01-02T00:00:00Z", progress: { total: 3, succeeded: 1, failed: 1 } }),
 ];
+
+/** Like the API: `status`, `search` (every word in the goal) and `ordering` over the whole list. */
+function answer(jobs: readonly Job[], query: URLSearchParams): Job[] {
+  const status = query.get("status");
+  const words = (query.get("search") ?? "").toLowerCase().split(/\s+/).filter(Boolean);
+  const kept = jobs.filter(
+    (job) => (!status || job.status === status) && words.every((word) => job.goal.toLowerCase().includes(word)),
+  );
+  const ordering = query.get("ordering") ?? "-created_at";
+  const field = ordering.replace(/^-/, "") as "created_at" | "priority" | "goal" | "status";
+  const sign = ordering.startsWith("-") ? -1 : 1;
+  return kept.sort((a, b) => sign * String(a[field]).localeCompare(String(b[field]), undefined, { numeric: true }));
+}
 
 function server(options: { feed?: "none" | "open"; jobs?: () => Job[]; count?: number; next?: string | null } = {}) {
   return fakeApi((request: FakeRequest) => {
@@ -22,8 +35,7 @@ function server(options: { feed?: "none" | "open"; jobs?: () => Job[]; count?: n
         : json({ detail: "Not found." }, 404);
     }
     if (request.path === "/api/jobs") {
-      const status = request.url.searchParams.get("status");
-      const jobs = (options.jobs?.() ?? JOBS).filter((job) => !status || job.status === status);
+      const jobs = answer(options.jobs?.() ?? JOBS, request.url.searchParams);
       return json({ count: options.count ?? jobs.length, next: options.next ?? null, previous: null, results: jobs });
     }
     return undefined;
@@ -55,26 +67,43 @@ describe("JobsPage", () => {
     expect(screen.getByTestId("location")).toHaveTextContent("/?status=failed");
   });
 
-  it("searches goals and says when nothing matches", async () => {
+  it("searches goals through the API and says when nothing matches", async () => {
     const { requests } = server();
     renderPage(<JobsPage />, "/");
     await screen.findByText("Solar brief");
-    await userEvent.type(screen.getByLabelText("Search goals"), "wind");
+    await userEvent.type(screen.getByLabelText("Search goals"), "report wind");
     await waitFor(() => expect(screen.queryByText("Solar brief")).not.toBeInTheDocument());
-    expect(requests.at(-1)!.url.searchParams.get("search")).toBe("wind");
+    expect(screen.getByText("Wind report")).toBeInTheDocument(); // the server's word search, not a substring
+    expect(requests.at(-1)!.url.searchParams.get("search")).toBe("report wind");
+    expect(screen.getByTestId("location")).toHaveTextContent("/?q=report+wind");
     await userEvent.clear(screen.getByLabelText("Search goals"));
     await userEvent.type(screen.getByLabelText("Search goals"), "tidal");
     expect(await screen.findByTestId("jobs-empty")).toHaveTextContent("No job matches these filters.");
   });
 
-  it("sorts the list", async () => {
-    server();
+  it("sorts through the API", async () => {
+    const { requests } = server();
     renderPage(<JobsPage />, "/");
     const goals = () => screen.getAllByRole("row").slice(1).map((row) => within(row).getAllByRole("cell")[0]!.textContent);
     await screen.findByText("Solar brief");
     expect(goals()).toEqual(["Wind report", "Solar brief"]); // newest first
     await userEvent.selectOptions(screen.getByLabelText("Sort"), "goal");
     await waitFor(() => expect(goals()).toEqual(["Solar brief", "Wind report"]));
+    expect(requests.at(-1)!.url.searchParams.get("ordering")).toBe("goal");
+    expect(screen.getByTestId("location")).toHaveTextContent("/?sort=goal");
+  });
+
+  it("shows the server's page as it is, without searching or sorting it again", async () => {
+    // A server whose search and ordering the app cannot second-guess (e.g. another collation).
+    fakeApi((request) => {
+      if (request.path === "/api/auth/me") return json(LOCAL_ME);
+      if (request.path === "/api/jobs") return json({ count: 2, next: null, previous: null, results: JOBS });
+      return undefined;
+    });
+    renderPage(<JobsPage />, "/?q=wind&sort=-priority");
+    const goals = () => screen.getAllByRole("row").slice(1).map((row) => within(row).getAllByRole("cell")[0]!.textContent);
+    await screen.findByText("Solar brief");
+    expect(goals()).toEqual(["Solar brief", "Wind report"]);
   });
 
   it("pages through the list", async () => {

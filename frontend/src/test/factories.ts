@@ -1,4 +1,4 @@
-import type { Job, JobDetails, Me, Task } from "../api/types";
+import type { Job, JobDetails, JsonObject, Me, Plan, Task, TaskAttempt, TaskDetail } from "../api/types";
 
 export const JOB_ID = "3accd1cd-2ba1-47ed-a14b-c0fc864db972";
 
@@ -44,22 +44,52 @@ export function aJob(overrides: Partial<Job> = {}): Job {
   };
 }
 
+export function anAttempt(number: number, overrides: Partial<TaskAttempt> = {}): TaskAttempt {
+  return {
+    number,
+    worker: "celery@w1",
+    started_at: `2026-01-01T00:00:0${number}Z`,
+    finished_at: null,
+    outcome: "",
+    error_class: "",
+    message: "",
+    duration_s: null,
+    ...overrides,
+  };
+}
+
+/** GET /api/jobs/{id}/tasks/{task_id}: the task and its attempt log. */
+export function taskDetail(task: Task, attempt_log: TaskAttempt[] = []): TaskDetail {
+  return { ...task, attempt_log };
+}
+
+/** A plan version whose DAG lists `tasks` (each given as its plan fields). */
+export function aPlan(version: number, tasks: JsonObject[], overrides: Partial<Plan> = {}): Plan {
+  return {
+    version,
+    source: version === 1 ? "mock" : "replan:mock",
+    valid: true,
+    problems: [],
+    dag: { tasks },
+    created_at: `2026-01-01T00:00:0${version}Z`,
+    ...overrides,
+  };
+}
+
 export function details(overrides: Partial<JobDetails> = {}): JobDetails {
   const tasks = overrides.tasks ?? [
     aTask("brief", { status: "succeeded", output: { path: "brief.md" }, duration_s: 0.5 }),
     aTask("risks", { depends_on: ["brief"], status: "running" }),
     aTask("summary", { depends_on: ["brief", "risks"] }),
   ];
+  const plan = aPlan(
+    1,
+    tasks.map((t) => ({ id: t.id, tool: t.tool, inputs: t.inputs, depends_on: t.depends_on })),
+  );
   return {
     ...aJob(),
-    plan: {
-      version: 1,
-      source: "mock",
-      valid: true,
-      problems: [],
-      dag: { tasks: tasks.map((t) => ({ id: t.id, tool: t.tool, inputs: t.inputs })) },
-      created_at: "2026-01-01T00:00:01Z",
-    },
+    plan,
+    plans: [plan],
     tasks,
     artifacts: [],
     recent_events: [],
