@@ -14,7 +14,7 @@ from tools.documents.draft import apply_feedback, draft_from_goal
 from tools.documents.model import DocumentSpec
 from tools.errors import CancelledError, PermanentToolError
 from tools.llm.base import LLMResult, Message
-from tools.llm.tools import worker_provider
+from tools.llm.providers import worker_provider
 from tools.spec import ToolContext
 
 MAX_FIXES = 2

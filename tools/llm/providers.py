@@ -16,12 +16,26 @@ def get_provider(name: str | None = None) -> LLMProvider:
     if chosen == "mock":
         return MockProvider()
     if chosen == "openai":
-        return OpenAIProvider(
-            model=settings.OPENAI_MODEL,
-            api_key=settings.OPENAI_API_KEY,
-            base_url=settings.OPENAI_BASE_URL or None,
-            timeout_s=settings.OPENAI_TIMEOUT_S,
-            max_retries=settings.OPENAI_MAX_RETRIES,
-            prices=settings.AWE_LLM_PRICES,
-        )
+        return openai_provider()
     raise ValueError(f"LLM_PROVIDER={chosen!r} is not one of {', '.join(PROVIDERS)}")
+
+
+def worker_provider() -> LLMProvider:
+    """The provider of LLM-backed tools and services: ``WORKER_MODE=llm`` uses ``LLM_PROVIDER``;
+    ``mock`` (default) stays offline."""
+    return get_provider("mock" if settings.WORKER_MODE == "mock" else None)
+
+
+def openai_provider(
+    *, model: str | None = None, timeout_s: float | None = None, max_retries: int | None = None
+) -> OpenAIProvider:
+    """The endpoint and key of ``OPENAI_*``; model, timeout and retries from ``OPENAI_*`` unless
+    given (a second use, such as an evaluator, may pick its own)."""
+    return OpenAIProvider(
+        model=model or settings.OPENAI_MODEL,
+        api_key=settings.OPENAI_API_KEY,
+        base_url=settings.OPENAI_BASE_URL or None,
+        timeout_s=settings.OPENAI_TIMEOUT_S if timeout_s is None else timeout_s,
+        max_retries=settings.OPENAI_MAX_RETRIES if max_retries is None else max_retries,
+        prices=settings.AWE_LLM_PRICES,
+    )

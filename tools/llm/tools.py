@@ -5,19 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import jsonschema
-from django.conf import settings
 from pydantic import BaseModel, ConfigDict, Field
 
 from tools.errors import PermanentToolError
-from tools.llm.base import LLMProvider, Message
-from tools.llm.providers import get_provider
+from tools.llm.base import Message
+from tools.llm.providers import worker_provider
 from tools.registry import tool
 from tools.spec import ToolContext
-
-
-def worker_provider() -> LLMProvider:
-    """``WORKER_MODE=llm`` uses ``LLM_PROVIDER``; ``mock`` (default) stays offline."""
-    return get_provider("mock" if settings.WORKER_MODE == "mock" else None)
 
 
 class _In(BaseModel):

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from tools.errors import CancelledError, PermanentToolError
 from tools.llm.base import Message
-from tools.llm.tools import worker_provider
+from tools.llm.providers import worker_provider
 from tools.openapi import summary
 from tools.openapi.check import errors
 from tools.openapi.draft import draft

@@ -5,19 +5,17 @@ from __future__ import annotations
 
 import io
 import json
-from contextlib import ExitStack
 
 import pytest
 from docx import Document
 
-from planner.tests.openai_stub import completion, openai_stub
+from planner.tests.openai_stub import completion
 from tools import registry
 from tools.documents.author import MAX_FIXES
 from tools.documents.render import DOCX_CONTENT_TYPE
 from tools.documents.tests.factories import bullets, full_doc, para, raw_doc, section, table
 from tools.errors import PermanentToolError, PolicyError
-from tools.runtime import invoke
-from tools.spec import ToolContext
+from tools.tests.toolctx import call, make_ctx
 
 GOAL = "Write a memo about the office move"
 CONTEXT = "We move on 1 May.\n- Pack desks\n- Label boxes"
@@ -26,37 +24,12 @@ REQUIREMENTS = ["parking for staff", "the new office address"]
 
 @pytest.fixture
 def ctx(tmp_path):
-    saved: list[tuple[str, bytes, str]] = []
-    usage: list[object] = []
-
-    def save(name: str, data: bytes, content_type: str) -> str:
-        saved.append((name, data, content_type))
-        return f"job/{name}"
-
-    context = ToolContext(job_id="job", task_key="t", workspace=tmp_path, save_artifact=save, report_usage=usage.append)
-    context.saved = saved  # type: ignore[attr-defined]
-    context.usage = usage  # type: ignore[attr-defined]
-    return context
-
-
-def call(name, inputs, ctx):
-    spec = registry.get(name)
-    assert spec is not None, name
-    return invoke(spec, inputs, ctx)
+    return make_ctx(tmp_path)
 
 
 @pytest.fixture
-def llm(settings):
-    """Point the worker's LLM at a local OpenAI-compatible server with a scripted answer list."""
-    with ExitStack() as stack:
-
-        def start(script):
-            stub = stack.enter_context(openai_stub(script))
-            settings.WORKER_MODE, settings.LLM_PROVIDER = "llm", "openai"
-            settings.OPENAI_BASE_URL, settings.OPENAI_API_KEY, settings.OPENAI_MAX_RETRIES = stub.url, "sk-test", 0
-            return stub
-
-        yield start
+def llm(worker_llm):
+    return worker_llm
 
 
 def test_the_llm_backed_tools_run_on_the_llm_queue():

@@ -4,18 +4,17 @@ local OpenAI-compatible server, the validator's errors go back to the LLM until 
 from __future__ import annotations
 
 import json
-from contextlib import ExitStack
 
 import pytest
 import yaml
 
-from planner.tests.openai_stub import completion, openai_stub
+from planner.tests.openai_stub import completion
 from tools import registry
 from tools.errors import PermanentToolError
 from tools.openapi.check import errors
 from tools.openapi.draft import draft
 from tools.runtime import invoke
-from tools.spec import ToolContext
+from tools.tests.toolctx import make_ctx
 
 TODO = "Write an OpenAPI spec for a todo service"
 # Valid JSON, invalid OpenAPI: no info.version and an unresolved path parameter.
@@ -28,31 +27,12 @@ INVALID = {
 
 @pytest.fixture
 def ctx(tmp_path):
-    saved: list[tuple[str, bytes, str]] = []
-    usage: list[object] = []
-
-    def save(name: str, data: bytes, content_type: str) -> str:
-        saved.append((name, data, content_type))
-        return f"job/{name}"
-
-    context = ToolContext(job_id="job", task_key="t", workspace=tmp_path, save_artifact=save, report_usage=usage.append)
-    context.saved = saved  # type: ignore[attr-defined]
-    context.usage = usage  # type: ignore[attr-defined]
-    return context
+    return make_ctx(tmp_path)
 
 
 @pytest.fixture
-def llm(settings):
-    """Point the worker's LLM at a local OpenAI-compatible server with a scripted answer list."""
-    with ExitStack() as stack:
-
-        def start(script):
-            stub = stack.enter_context(openai_stub(script))
-            settings.WORKER_MODE, settings.LLM_PROVIDER = "llm", "openai"
-            settings.OPENAI_BASE_URL, settings.OPENAI_API_KEY, settings.OPENAI_MAX_RETRIES = stub.url, "sk-test", 0
-            return stub
-
-        yield start
+def llm(worker_llm):
+    return worker_llm
 
 
 def generate(inputs, ctx):

@@ -108,7 +108,7 @@ def refusals() -> Iterator[None]:
 
 
 def _provider() -> LLMProvider:
-    from tools.llm.tools import worker_provider
+    from tools.llm.providers import worker_provider
 
     return worker_provider()
 

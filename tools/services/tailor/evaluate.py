@@ -14,8 +14,9 @@ from pydantic import BaseModel, Field, ValidationError
 
 from tools.errors import PermanentToolError
 from tools.llm.base import LLMProvider, Message
+from tools.llm.providers import worker_provider as generation_provider
 from tools.services.tailor.job import JobPost, parse_job
-from tools.services.tailor.providers import evaluator_provider, generation_provider, quote
+from tools.services.tailor.providers import evaluator_provider, quote
 from tools.services.tailor.resume import BULLET, HEADING, SECTION_NAMES
 from tools.services.tailor.terms import covered, mentions
 from tools.services.tailor.usage import Spent

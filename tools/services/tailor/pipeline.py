@@ -7,12 +7,12 @@ from pydantic import BaseModel, Field
 from tools.documents.model import DocumentSpec
 from tools.documents.render import to_markdown
 from tools.errors import PermanentToolError
+from tools.llm.providers import worker_provider as generation_provider
 from tools.services.tailor.document import letter_spec, resume_spec
 from tools.services.tailor.draft import DroppedClaim
 from tools.services.tailor.evaluate import Evaluation, evaluate
 from tools.services.tailor.generate import generate_draft, generate_letter, letter_text
 from tools.services.tailor.job import parse_job
-from tools.services.tailor.providers import generation_provider
 from tools.services.tailor.resume import ResumeFacts, parse_resume
 from tools.services.tailor.usage import Spent
 

@@ -1,4 +1,4 @@
-"""The two LLM providers the service uses: one generates, the other (``llm`` mode) judges."""
+"""The judge of the ``llm`` evaluation mode (generation uses the worker's provider), and prompt quoting."""
 
 from __future__ import annotations
 
@@ -6,13 +6,7 @@ from django.conf import settings
 
 from tools.llm.base import LLMProvider
 from tools.llm.mock import MockProvider
-from tools.llm.openai_provider import OpenAIProvider
-from tools.llm.providers import get_provider
-
-
-def generation_provider() -> LLMProvider:
-    """As for the llm tools: ``WORKER_MODE=mock`` (default) is offline, ``llm`` uses ``LLM_PROVIDER``."""
-    return get_provider("mock" if settings.WORKER_MODE == "mock" else None)
+from tools.llm.providers import openai_provider
 
 
 def evaluator_provider() -> LLMProvider:
@@ -20,13 +14,10 @@ def evaluator_provider() -> LLMProvider:
     (endpoint and key are the shared ``OPENAI_BASE_URL`` and ``OPENAI_API_KEY``)."""
     if settings.TAILOR_EVAL_PROVIDER == "mock":
         return MockProvider()
-    return OpenAIProvider(
+    return openai_provider(
         model=settings.TAILOR_EVAL_OPENAI_MODEL,
-        api_key=settings.OPENAI_API_KEY,
-        base_url=settings.OPENAI_BASE_URL or None,
         timeout_s=settings.TAILOR_EVAL_OPENAI_TIMEOUT_S,
         max_retries=settings.TAILOR_EVAL_OPENAI_MAX_RETRIES,
-        prices=settings.AWE_LLM_PRICES,
     )
 
 
