@@ -6,7 +6,8 @@ content. Failures the caller can fix raise ``ToolError`` (an error result, not a
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
 import anyio
 from mcp.server.mcpserver import MCPServer
@@ -32,6 +33,18 @@ server: MCPServer = MCPServer(
 )
 
 
+T = TypeVar("T")
+
+
+async def _off_thread(fn: Callable[..., T], *args: Any) -> T:
+    """Run the (blocking, LLM-calling) work in a thread; an AWE tool error becomes an MCP error
+    result whose text starts with its class, which the client maps back."""
+    try:
+        return await anyio.to_thread.run_sync(fn, *args)
+    except AweToolError as exc:
+        raise ToolError(f"{exc.error_class}: {exc.message}") from exc
+
+
 @server.tool(name="tailor_resume")
 async def tailor_resume_tool(
     resume: Annotated[str, Field(min_length=1, max_length=MAX_TEXT, description="the resume, plain text or Markdown")],
@@ -42,10 +55,7 @@ async def tailor_resume_tool(
     """Tailor a resume to a job post: the result is a DocumentSpec (and its Markdown) that puts the
     job's requirements first, improved over rounds until the evaluator's score reaches the threshold.
     Employers, titles and dates not in the resume are removed and listed in dropped_claims."""
-    try:
-        return await anyio.to_thread.run_sync(tailor_resume, resume, job_description, threshold, max_rounds)
-    except AweToolError as exc:
-        raise ToolError(f"{exc.error_class}: {exc.message}") from exc
+    return await _off_thread(tailor_resume, resume, job_description, threshold, max_rounds)
 
 
 @server.tool(name="cover_letter")
@@ -54,10 +64,7 @@ async def cover_letter_tool(
     job_description: Annotated[str, Field(min_length=1, max_length=MAX_TEXT, description="the job post")],
 ) -> CoverLetter:
     """Write a short cover letter for a job post from the resume's facts only (text and DocumentSpec)."""
-    try:
-        return await anyio.to_thread.run_sync(cover_letter, resume, job_description)
-    except AweToolError as exc:
-        raise ToolError(f"{exc.error_class}: {exc.message}") from exc
+    return await _off_thread(cover_letter, resume, job_description)
 
 
 @server.tool(name="evaluate")
@@ -66,7 +73,4 @@ async def evaluate_tool(
     job_description: Annotated[str, Field(min_length=1, max_length=MAX_TEXT, description="the job post")],
 ) -> Evaluation:
     """Grade how well a resume answers a job post: score 0..1 and feedback lines (TAILOR_EVAL_MODE)."""
-    try:
-        return await anyio.to_thread.run_sync(evaluate, resume_markdown, job_description)
-    except AweToolError as exc:
-        raise ToolError(f"{exc.error_class}: {exc.message}") from exc
+    return await _off_thread(evaluate, resume_markdown, job_description)
