@@ -190,7 +190,8 @@ def test_a_failed_task_is_retried_from_the_page_and_the_job_succeeds(page: Page)
     tab.wait_for_selector('[data-testid="job-page"][data-job-status="succeeded"]')
     tab.wait_for_function(ALL_SUCCEEDED)
     assert (workspace / "copy.md").read_text() == "now it exists"
-    tab.get_by_test_id("dag-node-read").click()
+    # The drawer opened before the retry stays on the task and refreshes its attempts.
+    tab.locator('[data-testid="task-drawer"][data-task="read"]').wait_for()
     tab.get_by_test_id("task-attempt-2").wait_for()
     assert tab.get_by_test_id("task-attempt-1").get_attribute("data-outcome") == "failed"
     assert tab.get_by_test_id("task-attempt-2").get_attribute("data-outcome") == "succeeded"

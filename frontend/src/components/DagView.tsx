@@ -8,9 +8,10 @@ import {
   type Edge,
   type Node,
   type NodeProps,
+  useNodesState,
 } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
-import { memo, useMemo } from "react";
+import { memo, useEffect, useMemo } from "react";
 
 import type { Task, TaskStatus } from "../api/types";
 import { useMediaQuery } from "../hooks/useMediaQuery";
@@ -77,23 +78,36 @@ export function DagView({ tasks, statuses, critical, selected, onOpen }: Props) 
   const byId = useMemo(() => new Map(tasks.map((task) => [task.id, task])), [tasks]);
   const onPath = useMemo(() => new Set(critical.keys), [critical]);
 
-  const nodes: TaskNode[] = layout.nodes.map(({ id, x, y }) => {
-    const task = byId.get(id)!;
-    return {
-      id,
-      type: "task",
-      position: { x, y },
-      data: {
-        taskKey: id,
-        title: task.title,
-        tool: task.tool,
-        status: statuses[id] ?? task.status,
-        critical: onPath.has(id),
-        selected: selected === id,
-        vertical,
-      },
-    };
-  });
+  const computed: TaskNode[] = useMemo(
+    () =>
+      layout.nodes.map(({ id, x, y }) => {
+        const task = byId.get(id)!;
+        return {
+          id,
+          type: "task" as const,
+          position: { x, y },
+          data: {
+            taskKey: id,
+            title: task.title,
+            tool: task.tool,
+            status: statuses[id] ?? task.status,
+            critical: onPath.has(id),
+            selected: selected === id,
+            vertical,
+          },
+        };
+      }),
+    [layout, byId, statuses, onPath, selected, vertical],
+  );
+  // React Flow shows a node once it has measured it and reports the size through onNodesChange;
+  // new node objects without that size would stay hidden, so each update keeps the measured size.
+  const [nodes, setNodes, onNodesChange] = useNodesState<TaskNode>(computed);
+  useEffect(() => {
+    setNodes((previous) => {
+      const measured = new Map(previous.map((node) => [node.id, node.measured]));
+      return computed.map((node) => ({ ...node, measured: measured.get(node.id) }));
+    });
+  }, [computed, setNodes]);
   const edges: Edge[] = layout.edges.map((edge) => {
     const hot = critical.edges.has(edge.id);
     return {
@@ -110,6 +124,7 @@ export function DagView({ tasks, statuses, critical, selected, onOpen }: Props) 
       <ReactFlow
         key={`${shape}-${vertical}`}
         nodes={nodes}
+        onNodesChange={onNodesChange}
         edges={edges}
         nodeTypes={nodeTypes}
         onNodeClick={(_, node) => onOpen(node.id)}
