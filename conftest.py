@@ -13,7 +13,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 import requests
@@ -33,14 +33,16 @@ def _reachable(host: str, port: int) -> bool:
         return False
 
 
-def require_service(name: str, host: str, port: int) -> None:
-    """Skip on a laptop without the service; under CI=true a missing service is a failure."""
-    if _reachable(host, port):
-        return
-    message = f"{name} is not reachable on {host}:{port}"
+def unavailable(message: str) -> NoReturn:
+    """Something a test needs is missing: skip with the reason on a laptop; under CI=true fail."""
     if IN_CI:
-        pytest.fail(f"{message} (CI=true: services must be up)")
-    pytest.skip(f"{message}; start it to run the production-footprint tests")
+        pytest.fail(f"{message} (CI=true: everything the tests need must be there)")
+    pytest.skip(message)
+
+
+def require_service(name: str, host: str, port: int) -> None:
+    if not _reachable(host, port):
+        unavailable(f"{name} is not reachable on {host}:{port}; start it to run the production-footprint tests")
 
 
 def free_port() -> int:

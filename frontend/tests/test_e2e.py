@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from conftest import IN_CI, ROOT
+from conftest import ROOT, unavailable
 
 pytestmark = pytest.mark.integration
 
@@ -40,10 +40,7 @@ def _require_browser() -> None:
     except ImportError:
         problems.append("playwright is not installed (make install-dev)")
     if problems:
-        message = "; ".join(problems)
-        if IN_CI:
-            pytest.fail(f"browser tests cannot run under CI=true: {message}")
-        pytest.skip(message)
+        unavailable("; ".join(problems))
 
 
 @pytest.fixture(scope="module")

@@ -3,15 +3,15 @@ without a build), and the build's assets under /static/ through WhiteNoise."""
 
 from __future__ import annotations
 
-import os
 import re
 
 import pytest
 from django.conf import settings
 
+from conftest import unavailable
+
 JOB_ID = "3accd1cd-2ba1-47ed-a14b-c0fc864db972"
 APP_ROUTES = ["/", f"/jobs/{JOB_ID}", "/jobs/new", "/tools", "/sign-in"]
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
 @pytest.fixture
@@ -48,10 +48,7 @@ def test_api_and_static_paths_are_not_taken_by_the_app(client, built):
 def test_the_real_build_and_its_assets_are_served(client):
     index = settings.FRONTEND_DIST_DIR / "index.html"
     if not index.is_file():
-        message = "frontend/dist is not built: run `make frontend`"
-        if IN_CI:
-            pytest.fail(f"{message} (CI=true: make test builds it first)")
-        pytest.skip(message)
+        unavailable("frontend/dist is not built: run `make frontend`")
     page = client.get(f"/jobs/{JOB_ID}").content.decode()
     assets = re.findall(r'(?:src|href)="(/static/assets/[^"]+)"', page)
     assert any(a.endswith(".js") for a in assets) and any(a.endswith(".css") for a in assets), page

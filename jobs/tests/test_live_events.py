@@ -103,3 +103,17 @@ def test_watch_prints_the_history_then_live_events_until_the_job_ends(running):
     assert unknown.returncode == 1 and "no job" in unknown.stderr
     bad = running.manage("watch", "nope", check=False)
     assert bad.returncode == 1 and "not a job id" in bad.stderr
+
+
+def test_submit_wait_follows_the_job_to_its_end_and_lists_its_artifacts(running, tmp_path):
+    import json
+
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps(TWO_WAITS))
+    done = running.manage("submit", "Wait twice from the shell", "--plan", str(plan), "--wait", "--timeout", "60")
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("job ") and lines[0].endswith(" submitted")
+    assert lines[-1].endswith(" succeeded"), done.stdout + done.stderr
+    assert "2/2" in done.stderr  # the progress bar counted both tasks
+    bad = running.manage("submit", "Bad plan", "--plan", str(plan), "--context", "[1]", check=False)
+    assert bad.returncode == 1 and "--context must be a JSON object" in bad.stderr
