@@ -310,3 +310,16 @@ def test_an_expired_session_asks_to_sign_in_again(browser: Any, module_stack_fac
         carol.shot("session-expired")
     finally:
         carol.close()
+
+
+def test_a_job_can_be_submitted_and_inspected_with_the_keyboard(page: Page) -> None:
+    tab = page.go("/jobs/new")
+    goal = tab.get_by_label("Goal", exact=True)  # controls are found by their labels
+    goal.fill(SEED)
+    tab.get_by_test_id("submit-job").focus()
+    tab.keyboard.press("Enter")
+    tab.wait_for_url(re.compile(r".*/jobs/[0-9a-f-]{36}$"))
+    tab.wait_for_function(ALL_SUCCEEDED)
+    tab.get_by_test_id("dag-node-brief").focus()
+    tab.keyboard.press("Enter")
+    tab.locator('[data-testid="task-drawer"][data-task="brief"]').wait_for()
