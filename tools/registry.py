@@ -91,18 +91,21 @@ def tool(
 
 
 def register_lazy(prefix: str, loader: Callable[[], Iterable[ToolSpec]]) -> None:
-    """Call ``loader`` (once per process) the first time a lookup needs a tool named ``prefix...``."""
+    """Call ``loader`` (once) the first time a lookup needs a tool named ``prefix...``; a loader
+    may register a successor for what it could not load yet."""
     _LAZY[prefix] = loader
 
 
 def _load_lazy(name: str | None = None) -> None:
     with _LAZY_LOCK:  # a concurrent caller sees the loader pending and waits here for its tools
         for prefix in [p for p in _LAZY if name is None or name.startswith(p)]:
+            loader = _LAZY[prefix]  # stays pending while it runs: concurrent lookups wait for it
             try:
-                for spec in _LAZY[prefix]():
+                for spec in loader():
                     register(spec)
             finally:
-                del _LAZY[prefix]
+                if _LAZY.get(prefix) is loader:  # unless it left a successor
+                    del _LAZY[prefix]
 
 
 def get(name: str) -> ToolSpec | None:

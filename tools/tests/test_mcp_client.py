@@ -139,6 +139,35 @@ def test_discovery_runs_once_on_the_first_lookup_that_needs_it(monkeypatch: pyte
     assert "lazy.one" in registry.catalogue() and registry.get("lazy.two") is None and calls == [1]
 
 
+def test_servers_that_did_not_answer_are_asked_again_later(monkeypatch: pytest.MonkeyPatch) -> None:
+    import tools.mcp_client as mcp_client
+
+    up, late = (ServerConfig(name=n, transport="http", url=f"http://127.0.0.1:9/{n}") for n in ("up", "late"))
+    asked: list[list[str]] = []
+
+    def fake_discover(servers: list[ServerConfig]) -> list[ToolSpec]:
+        asked.append([server.name for server in servers])
+        answering = [s for s in servers if s.name == "up" or len(asked) > 1]  # "late" starts after a while
+        return [
+            ToolSpec(f"mcp.{s.name}.ping", "Ping.", {"type": "object"}, {"type": "object"}, lambda i, c: {})
+            for s in answering
+        ]
+
+    monkeypatch.setattr(mcp_client, "discover", fake_discover)
+    monkeypatch.setattr(mcp_client, "RETRY_S", 0.3)
+    monkeypatch.setattr(registry, "_REGISTRY", dict(registry._REGISTRY))
+    monkeypatch.setattr(registry, "_LAZY", {})
+    registry.register_lazy("mcp.", mcp_client.loader([up, late]))
+    assert "mcp.up.ping" in registry.catalogue() and registry.get("mcp.late.ping") is None
+    assert asked == [["up", "late"]]  # too early to ask again
+    time.sleep(0.35)
+    assert "mcp.late.ping" in registry.catalogue()
+    assert asked == [["up", "late"], ["late"]]
+    assert registry._LAZY == {}  # everyone answered: nothing left to ask
+    registry.catalogue()
+    assert len(asked) == 2
+
+
 # --- calls --------------------------------------------------------------------------------------
 
 
