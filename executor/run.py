@@ -20,7 +20,7 @@ from executor.scheduling import advance, block_descendants, settle
 from jobs import actions
 from jobs import usage as usage_of_jobs
 from jobs.models import Job, JobStatus, Task, TaskAttempt, TaskStatus
-from jobs.transitions import IllegalTransition, lock_job_of_task, move_task
+from jobs.transitions import IllegalTransition, lock_task, move_task
 from tools import registry
 from tools.errors import BudgetError, ErrorClass, PermanentToolError, ToolError, TransientToolError
 from tools.redact import redact
@@ -56,20 +56,29 @@ def _previous_run_is_gone(task: Task) -> bool:
     return is_stale(TaskAttempt.objects.filter(task=task, finished_at__isnull=True).order_by("-number").first())
 
 
-def _claim(task_pk: int, worker: str, celery_id: str) -> tuple[Task, TaskAttempt] | Outcome:
+@dataclass(frozen=True)
+class Claim:
+    task: Task
+    attempt: TaskAttempt
+    outputs: dict[str, object]  # the parents', read with their statuses
+
+
+def _claim(task_pk: int, worker: str, celery_id: str) -> Claim | Outcome:
     """Lock the task and decide whether this delivery runs it (exactly-once effect)."""
     with transaction.atomic():
-        lock_job_of_task(task_pk)
-        task = Task.objects.select_for_update().select_related("job").get(pk=task_pk)
+        task = lock_task(task_pk)
         if task.job.status != JobStatus.RUNNING:
             return Outcome("skipped")
         if task.status == S.RUNNING and _previous_run_is_gone(task):
             task = _take_over(task, worker)
         if task.status not in (S.PENDING, S.READY, S.RETRYING):
             return Outcome("skipped")
-        parents = dict(Task.objects.filter(job_id=task.job_id, key__in=task.depends_on).values_list("key", "status"))
+        rows = Task.objects.filter(job_id=task.job_id, key__in=task.depends_on).values_list("key", "status", "output")
+        parents = {key: status for key, status, _ in rows}
         if any(status in _BLOCKING for status in parents.values()):
-            move_task(task, S.BLOCKED, event={"because": sorted(k for k, s in parents.items() if s in _BLOCKING)})
+            move_task(
+                task, S.BLOCKED, held=True, event={"because": sorted(k for k, s in parents.items() if s in _BLOCKING)}
+            )
             return Outcome("blocked")
         if len(parents) < len(task.depends_on) or any(s != S.SUCCEEDED for s in parents.values()):
             return Outcome("skipped")  # a stale message: the task will be sent again when ready
@@ -86,11 +95,7 @@ def _claim(task_pk: int, worker: str, celery_id: str) -> tuple[Task, TaskAttempt
             event={"worker": worker},
         )
         task.job = job  # read under the lock above: the budget check needs no second read
-        return task, actions.start_attempt(task, worker)
-
-
-def _outputs(task: Task) -> dict[str, object]:
-    return dict(Task.objects.filter(job_id=task.job_id, key__in=task.depends_on).values_list("key", "output"))
+        return Claim(task, actions.start_attempt(task, worker), {key: output for key, _, output in rows})
 
 
 def _cancel_probe(job_id: uuid.UUID | str, every_s: float = 0.5):  # type: ignore[no-untyped-def]
@@ -120,7 +125,7 @@ def execute(task_pk: int, *, worker: str, celery_id: str = "") -> Outcome:
     claimed = _claim(task_pk, worker, celery_id)
     if isinstance(claimed, Outcome):
         return claimed
-    task, attempt = claimed
+    task, attempt = claimed.task, claimed.attempt
     spec = registry.get(task.tool)
     ctx = ToolContext(
         job_id=str(task.job_id),
@@ -135,7 +140,7 @@ def execute(task_pk: int, *, worker: str, celery_id: str = "") -> Outcome:
             raise PermanentToolError(f"tool {task.tool!r} is not registered in this worker")
         if (reason := usage_of_jobs.over_budget(task.job)) is not None:
             raise BudgetError(reason)
-        inputs = bind(task.inputs, _outputs(task))
+        inputs = bind(task.inputs, claimed.outputs)
         with Heartbeat(attempt.pk):
             output = _invoke_within_budget(spec, inputs, ctx, task)
     except ToolError as exc:
@@ -146,8 +151,8 @@ def execute(task_pk: int, *, worker: str, celery_id: str = "") -> Outcome:
     try:
         with transaction.atomic():
             actions.finish_attempt(attempt, "succeeded")
-            move_task(task, S.SUCCEEDED, output=output, error="", error_class="")
-            advance(task.job_id)  # same transaction: no window where children are forgotten
+            done = move_task(lock_task(task.pk), S.SUCCEEDED, held=True, output=output, error="", error_class="")
+            advance(done.job, after=done.key)  # same transaction: no window where children are forgotten
     except IllegalTransition:
         return _superseded(attempt)
     return Outcome("ran")

@@ -12,7 +12,7 @@ from django.db.models import Count
 
 from executor.routing import celery_priority, message_options
 from jobs.models import TASK_ACTIVE, Job, JobStatus, Task, TaskStatus
-from jobs.transitions import move_job, move_task
+from jobs.transitions import move_job, move_task, move_tasks
 from planner.compile import compile_dag
 
 log = logging.getLogger(__name__)
@@ -38,45 +38,44 @@ def max_parallel(job: Job) -> int | None:
     return int(cap) if cap else None
 
 
-def promote_ready(job: Job) -> list[Task]:
+def promote_ready(job: Job, *, after: str | None = None) -> list[Task]:
     """Move pending tasks whose parents all succeeded to ready. Call with the job row locked.
 
-    Returns the promoted tasks that *advance* must send (the canvas sends the others). Reads
-    only the pending tasks and their parents' statuses, so a wide job stays cheap to advance.
+    Returns the promoted tasks (*advance* sends those whose ``dispatch`` is "advance"). Reads
+    only the pending tasks and their parents' statuses; ``after`` (a task that has just
+    succeeded) narrows them to its children, so a long or wide job stays cheap to advance.
     """
-    pending = list(Task.objects.filter(job=job, status=S.PENDING).only("key", "status", "depends_on", "dispatch"))
+    free = max_parallel(job)
+    waiting = Task.objects.filter(job=job, status=S.PENDING)
+    if after is not None and free is None:  # with a cap, a freed slot may admit any task
+        # A superset of the children (a match on the JSON text: ids hold no quotes); the exact
+        # test is the parents check below.
+        waiting = waiting.filter(depends_on__icontains=f'"{after}"')
+    pending = list(waiting.select_for_update().only("job_id", "key", "status", "depends_on", "dispatch"))
     if not pending:
         return []
     parents = {dep for task in pending for dep in task.depends_on}
     done = set(Task.objects.filter(job=job, key__in=parents, status=S.SUCCEEDED).values_list("key", flat=True))
-    free = max_parallel(job)
     if free is not None:
         free -= Task.objects.filter(job=job, status__in=TASK_ACTIVE).count()
-    to_send = []
-    for task in pending:
-        if free is not None and free <= 0:
-            break
-        if all(dep in done for dep in task.depends_on):
-            if free is not None:
-                free -= 1
-            move_task(task, S.READY)
-            if task.dispatch == "advance":
-                to_send.append(task)
-    return to_send
+    ready = [task for task in pending if all(dep in done for dep in task.depends_on)]
+    if free is not None:
+        ready = ready[: max(free, 0)]
+    return move_tasks(ready, S.READY)
 
 
-def advance(job_id: uuid.UUID | str) -> None:
-    """Lock the job, promote newly ready tasks, send those the canvas does not carry, and
-    settle the job if nothing is left to run."""
-    with transaction.atomic(savepoint=False):  # no SAVEPOINT round trips inside a caller's transaction
-        job = Job.objects.select_for_update().get(pk=job_id)
-        if job.status != JobStatus.RUNNING:
-            return
-        to_send = promote_ready(job)
-        if to_send:
-            transaction.on_commit(lambda: send(to_send, job.priority))
-        else:
-            _settle(job)
+def advance(job: Job, *, after: str) -> None:
+    """Task ``after`` succeeded: promote its newly ready children, send those the canvas does not
+    carry, and settle the job if nothing is left to run. The caller holds the job's row lock
+    (``lock_task``) and ``job`` was read under it."""
+    if job.status != JobStatus.RUNNING:
+        return
+    promoted = promote_ready(job, after=after)
+    to_send = [task for task in promoted if task.dispatch == "advance"]
+    if to_send:
+        transaction.on_commit(lambda: send(to_send, job.priority))
+    if not promoted:
+        _settle(job)
 
 
 def dispatch(job_id: uuid.UUID | str) -> None:
@@ -104,7 +103,7 @@ def dispatch(job_id: uuid.UUID | str) -> None:
         advance_keys = compiled.advance | forced
         Task.objects.filter(job=job, key__in=advance_keys).update(dispatch="advance")
         Task.objects.filter(job=job, key__in=waiting.keys() - advance_keys).update(dispatch="canvas")
-        to_send = promote_ready(job)
+        to_send = [task for task in promote_ready(job) if task.dispatch == "advance"]
         canvas = compiled.canvas
 
         def send_all() -> None:

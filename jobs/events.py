@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import datetime
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
+from django.utils import timezone
 from redis.exceptions import RedisError
 
 from jobs.models import Event, Job
@@ -55,26 +57,73 @@ def record(job: Job | Any, type: str, payload: dict[str, Any] | None = None, *, 
     """Append an event to the job's history (in the caller's transaction) and publish it on commit.
     The payload is stored and sent with its secrets redacted (``tools.redact``)."""
     job_id = job.pk if isinstance(job, Job) else job
-    with transaction.atomic(savepoint=False):
-        seq = _next_seq(job_id)
-        event = Event.objects.create(
-            job_id=job_id, seq=seq, type=type, task_key=task_key, payload=redact(payload or {})
-        )
+    data = redact(payload or {})
+    now = timezone.now()
+    with transaction.atomic(savepoint=False):  # free inside the caller's transaction
+        pk, seq = _insert(job_id, type, task_key, data, now)
+        event = Event(pk=pk, job_id=job_id, seq=seq, type=type, task_key=task_key, payload=data, created_at=now)
         transaction.on_commit(lambda: publish(event))
     return event
 
 
-def _next_seq(job_id: Any) -> int:
-    """Bump and read the job's event counter in one statement (PostgreSQL and SQLite both
-    support RETURNING); the row lock it takes orders concurrent events of one job."""
-    table = Job._meta.db_table
-    pk = Job._meta.pk.get_db_prep_value(job_id, connection) if Job._meta.pk else job_id
+def _insert(job_id: Any, type: str, task_key: str, payload: dict[str, Any], now: datetime) -> tuple[int, int]:
+    """Number the event by bumping the job's counter, and insert it: every state change writes
+    one, so this is plain SQL. The counter's row lock orders one job's events by commit, and
+    stays held to the end of the caller's transaction. PostgreSQL does both in one statement;
+    SQLite (no UPDATE inside WITH) in two. Returns the event's id and sequence number."""
+    job_pk = Job._meta.pk.get_db_prep_value(job_id, connection) if Job._meta.pk else job_id
+    values = [
+        type,
+        task_key,
+        Event._meta.get_field("payload").get_db_prep_save(payload, connection),
+        Event._meta.get_field("created_at").get_db_prep_save(now, connection),
+    ]
+    insert = f"INSERT INTO {Event._meta.db_table} (job_id, seq, type, task_key, payload, created_at)"
     with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {table} SET event_seq = event_seq + 1 WHERE id = %s RETURNING event_seq", [pk])
-        row = cursor.fetchone()
+        if connection.vendor == "postgresql":
+            bump = f"UPDATE {Job._meta.db_table} SET event_seq = event_seq + 1 WHERE id = %s RETURNING event_seq"
+            cursor.execute(f"WITH s AS ({bump}) {insert} SELECT %s, s.event_seq, %s, %s, %s, %s FROM s RETURNING id, seq",
+                           [job_pk, job_pk, *values])  # fmt: skip
+            row = cursor.fetchone()
+        else:
+            seq = _bump(cursor, job_pk, 1)
+            cursor.execute(f"{insert} VALUES (%s, %s, %s, %s, %s, %s) RETURNING id, seq", [job_pk, seq, *values])
+            row = cursor.fetchone()
     if row is None:
         raise Job.DoesNotExist(f"no job {job_id}")
+    return int(row[0]), int(row[1])
+
+
+def _bump(cursor: Any, job_pk: Any, n: int) -> int:
+    """Reserve ``n`` sequence numbers of a job; returns the last one."""
+    cursor.execute(
+        f"UPDATE {Job._meta.db_table} SET event_seq = event_seq + %s WHERE id = %s RETURNING event_seq", [n, job_pk]
+    )
+    row = cursor.fetchone()
+    if row is None:
+        raise Job.DoesNotExist(f"no job {job_pk}")
     return int(row[0])
+
+
+def record_many(job_id: Any, items: list[tuple[str, dict[str, Any], str]]) -> list[Event]:
+    """``record`` for a batch of ``(type, payload, task_key)`` of one job: two statements."""
+    if not items:
+        return []
+    job_pk = Job._meta.pk.get_db_prep_value(job_id, connection) if Job._meta.pk else job_id
+    with transaction.atomic(savepoint=False):
+        with connection.cursor() as cursor:
+            first = _bump(cursor, job_pk, len(items)) - len(items) + 1
+        events = Event.objects.bulk_create(
+            Event(job_id=job_id, seq=first + i, type=type, task_key=key, payload=redact(payload))
+            for i, (type, payload, key) in enumerate(items)
+        )
+
+        def publish_all() -> None:
+            for event in events:
+                publish(event)
+
+        transaction.on_commit(publish_all)
+    return events
 
 
 def publish(event: Event) -> None:

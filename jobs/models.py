@@ -69,7 +69,7 @@ class Plan(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["job", "version"]
+        ordering = ["job_id", "version"]
         constraints = [models.UniqueConstraint(fields=["job", "version"], name="plan_version_unique")]
 
     def __str__(self) -> str:
@@ -101,7 +101,7 @@ class Task(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["job", "id"]
+        ordering = ["job_id", "id"]
         constraints = [models.UniqueConstraint(fields=["job", "key"], name="task_key_unique")]
         indexes = [models.Index(fields=["job", "status"])]
 
@@ -121,7 +121,7 @@ class TaskAttempt(models.Model):
     message = models.TextField(blank=True, default="")
 
     class Meta:
-        ordering = ["task", "number"]
+        ordering = ["task_id", "number"]
         constraints = [models.UniqueConstraint(fields=["task", "number"], name="attempt_number_unique")]
 
     def __str__(self) -> str:
@@ -139,7 +139,7 @@ class Artifact(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["job", "path"]
+        ordering = ["job_id", "path"]
 
     def __str__(self) -> str:
         return self.path
@@ -154,7 +154,7 @@ class Event(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["job", "seq"]
+        ordering = ["job_id", "seq"]
         constraints = [models.UniqueConstraint(fields=["job", "seq"], name="event_seq_unique")]
 
     def __str__(self) -> str:
@@ -192,7 +192,7 @@ class LlmCall(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["job", "created_at"]
+        ordering = ["job_id", "created_at"]
 
     def __str__(self) -> str:
         return f"{self.provider}/{self.model}: {self.tokens_in}+{self.tokens_out} tokens"

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Subquery
 from django.utils import timezone
 
-from jobs.events import record
+from jobs.events import record, record_many
 from jobs.models import JOB_TERMINAL, TASK_TERMINAL, Job, JobStatus, Task, TaskStatus
 
 J, T = JobStatus, TaskStatus
@@ -51,10 +51,12 @@ def lock_job_of(task: Task) -> None:
     Job.objects.select_for_update().filter(pk=task.job_id).values_list("pk", flat=True).get()
 
 
-def lock_job_of_task(task_pk: int) -> None:
-    """``lock_job_of`` by the task's id, in one round trip (the job id comes from a subquery)."""
+def lock_task(task_pk: int) -> Task:
+    """Lock a task's job row, then the task row, and return the task with its job read under the
+    lock (for ``move_task(..., held=True)``): two round trips, the job id found by a subquery."""
     job_id = Task.objects.filter(pk=task_pk).values("job_id")
     Job.objects.select_for_update().filter(pk=Subquery(job_id)).values_list("pk", flat=True).get()
+    return Task.objects.select_for_update().select_related("job").get(pk=task_pk)
 
 
 def move_job(job: Job, to: JobStatus, *, error: str | None = None, **payload: Any) -> Job:
@@ -88,7 +90,16 @@ def move_job(job: Job, to: JobStatus, *, error: str | None = None, **payload: An
     return locked
 
 
-_TASK_TIMES = ["status", "started_at", "finished_at"]
+def _times(to: TaskStatus) -> dict[str, Any]:
+    """The time stamps a move to ``to`` sets."""
+    now = timezone.now()
+    if to == T.RUNNING:
+        return {"started_at": now, "finished_at": None}
+    if to in TASK_TERMINAL or to == T.BLOCKED:
+        return {"finished_at": now}
+    if to in (T.PENDING, T.READY):
+        return {"finished_at": None}
+    return {}
 
 
 def move_task(
@@ -107,19 +118,29 @@ def move_task(
         previous = locked.status
         allowed = to in TASK_MOVES[previous]
         if allowed:
-            now = timezone.now()
-            locked.status = to
-            if to == T.RUNNING:
-                locked.started_at = now
-                locked.finished_at = None
-            elif to in TASK_TERMINAL or to == T.BLOCKED:
-                locked.finished_at = now
-            elif to in (T.PENDING, T.READY):
-                locked.finished_at = None
-            for name, value in fields.items():
+            changes = {"status": to, **_times(to), **fields}
+            for name, value in changes.items():
                 setattr(locked, name, value)
-            locked.save(update_fields=[*_TASK_TIMES, *fields])
+            locked.save(update_fields=list(changes))
             record(locked.job_id, f"task.{to}", {"from": previous, **(event or {})}, task_key=locked.key)
     if not allowed:
         raise IllegalTransition(f"task {locked.key!r}", previous, to)
     return locked
+
+
+def move_tasks(tasks: list[Task], to: TaskStatus, *, event: dict[str, Any] | None = None) -> list[Task]:
+    """``move_task(..., held=True)`` for many tasks of one job at once (one UPDATE, one batch of
+    events): the caller holds the job's row lock and read ``tasks`` under row locks."""
+    for task in tasks:
+        if to not in TASK_MOVES[task.status]:
+            raise IllegalTransition(f"task {task.key!r}", task.status, to)
+    if not tasks:
+        return []
+    changes = {"status": to, **_times(to)}
+    Task.objects.filter(pk__in=[task.pk for task in tasks]).update(**changes)
+    moves = [(f"task.{to}", {"from": task.status, **(event or {})}, task.key) for task in tasks]
+    record_many(tasks[0].job_id, moves)
+    for task in tasks:
+        for name, value in changes.items():
+            setattr(task, name, value)
+    return tasks
