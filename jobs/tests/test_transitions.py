@@ -9,7 +9,7 @@ from jobs.events import job_channel
 from jobs.eventstore import EventTableStorage, JobChannelManager
 from jobs.models import Event, Job, JobStatus, Task, TaskStatus
 from jobs.tests.factories import job_with_plan, user
-from jobs.transitions import JOB_MOVES, TASK_MOVES, IllegalTransition, move_job, move_task
+from jobs.transitions import JOB_MOVES, TASK_MOVES, IllegalTransition, move_job, move_task, move_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -98,3 +98,33 @@ def test_only_owner_and_staff_read_a_job_channel():
     assert manager.can_read_channel(staff, channel)
     assert not manager.can_read_channel(None, channel)
     assert not manager.can_read_channel(owner, "job-123")
+
+
+def test_a_batch_move_records_one_event_per_task_in_sequence():
+    plan = {"tasks": [{"id": k, "tool": "core.wait", "inputs": {"seconds": 0}} for k in ("a", "b", "c")]}
+    job, tasks = job_with_plan(user(), plan)
+    before = Job.objects.get(pk=job.pk).event_seq
+    with transaction.atomic():
+        moved = move_tasks(tasks, TaskStatus.READY, event={"why": "test"})
+    assert [t.status for t in moved] == ["ready"] * 3
+    assert set(Task.objects.filter(job=job).values_list("status", flat=True)) == {"ready"}
+    events = list(job.events.filter(seq__gt=before).order_by("seq"))
+    assert [(e.type, e.task_key, e.payload) for e in events] == [
+        ("task.ready", k, {"from": "pending", "why": "test"}) for k in ("a", "b", "c")
+    ]
+    assert seqs(Job.objects.get(pk=job.pk)) == list(range(1, before + 4))
+
+
+def test_a_batch_with_one_illegal_move_changes_nothing():
+    plan = {"tasks": [{"id": k, "tool": "core.wait", "inputs": {"seconds": 0}} for k in ("a", "b")]}
+    job, tasks = job_with_plan(user(), plan)
+    Task.objects.filter(pk=tasks[1].pk).update(status=TaskStatus.SUCCEEDED)
+    tasks[1].refresh_from_db()
+    events = job.events.count()
+    with pytest.raises(IllegalTransition):
+        move_tasks(tasks, TaskStatus.READY)
+    assert list(Task.objects.filter(job=job).order_by("key").values_list("status", flat=True)) == [
+        "pending",
+        "succeeded",
+    ]
+    assert job.events.count() == events

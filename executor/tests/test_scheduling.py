@@ -1,0 +1,68 @@
+"""Advance after a success: only the finished task's children are looked at, and a child is
+promoted once all of its parents have succeeded."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+
+from executor.scheduling import promote_ready
+from jobs.models import Job, Task, TaskStatus
+from jobs.tests.factories import job_with_plan, user
+
+pytestmark = pytest.mark.django_db
+
+S = TaskStatus
+
+
+def wait(key: str, *parents: str) -> dict[str, object]:
+    return {"id": key, "tool": "core.wait", "inputs": {"seconds": 0}, "depends_on": list(parents)}
+
+
+def statuses(job: Job) -> dict[str, str]:
+    return dict(Task.objects.filter(job=job).values_list("key", "status"))
+
+
+def succeed(job: Job, *keys: str) -> None:
+    Task.objects.filter(job=job, key__in=keys).update(status=S.SUCCEEDED)
+
+
+def promote_after(job: Job, key: str) -> list[str]:
+    with transaction.atomic():
+        return sorted(t.key for t in promote_ready(Job.objects.select_for_update().get(pk=job.pk), after=key))
+
+
+def test_a_child_waits_for_its_last_parent():
+    job, _ = job_with_plan(user(), {"tasks": [wait("a"), wait("b"), wait("c", "a", "b")]})
+    succeed(job, "a")
+    assert promote_after(job, "a") == []
+    succeed(job, "b")
+    assert promote_after(job, "b") == ["c"]
+    assert statuses(job)["c"] == S.READY
+
+
+def test_only_the_children_of_the_finished_task_are_promoted():
+    # "a_b" must not match "aXb" (an underscore is a LIKE wildcard), nor "a" match "a_b".
+    plan = {"tasks": [wait("a"), wait("a_b"), wait("aXb"), wait("c1", "a_b"), wait("c2", "aXb"), wait("c3", "a")]}
+    job, _ = job_with_plan(user(), plan)
+    succeed(job, "a_b", "aXb", "a")
+    assert promote_after(job, "a_b") == ["c1"]
+    assert statuses(job) == {
+        "a": "succeeded",
+        "a_b": "succeeded",
+        "aXb": "succeeded",
+        "c1": "ready",
+        "c2": "pending",
+        "c3": "pending",
+    }
+    assert promote_after(job, "aXb") == ["c2"]
+    assert promote_after(job, "a") == ["c3"]
+
+
+def test_with_a_cap_any_waiting_task_may_take_a_freed_slot():
+    plan = {"tasks": [wait("a"), wait("b"), wait("c", "b")]}
+    job, _ = job_with_plan(user(), plan)
+    Job.objects.filter(pk=job.pk).update(budget={"max_parallel": 1})
+    succeed(job, "a")
+    Task.objects.filter(job=job, key="b").update(status=S.PENDING)
+    assert promote_after(job, "a") == ["b"]  # not a child of "a", but its slot is free now
