@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
+import os
 import random
+import statistics
 import time
 from typing import Any
 
 from bench.dags import crossed_chains, fork_join
-from bench.harness import Harness, rss_kib
+from bench.harness import Harness, cpu_s, rss_kib
 
 
 def _wait(job_id: Any, timeout: float = 600) -> Any:
@@ -58,7 +61,32 @@ def makespan(shape: str, n: int, rng: random.Random) -> dict[str, Any]:
     }
 
 
-def overhead(n: int = 100) -> dict[str, float]:
+def hops(job: Any) -> list[tuple[str, float]]:
+    """Where one hop of a chain goes (p50 ms), from the task rows and the worker's time stamps
+    (``bench.hops``): task i+1's message is published when task i has committed its success."""
+    from bench import hops as stamps
+
+    tasks = sorted(job.tasks.all(), key=lambda t: t.started_at)
+    seen = stamps.read(os.environ["AWE_BENCH_HOPS_LOG"])
+    stretches: dict[str, list[float]] = {
+        "message handed to the worker process → task running (claim)": [],
+        "running → succeeded (attempt, binding, heartbeat, tool, completion locks)": [],
+        "succeeded → next message published (event, promotion, commit, live events, result)": [],
+        "Celery: publish → fetched by the worker → handed to its process": [],
+    }
+    names = list(stretches)
+    for task, after in itertools.pairwise(tasks):
+        mine, next_ = seen.get(task.celery_id, {}), seen.get(after.celery_id, {})
+        if not {"prerun"} <= mine.keys() or not {"publish", "prerun"} <= next_.keys():
+            continue
+        stretches[names[0]].append(task.started_at.timestamp() - mine["prerun"])
+        stretches[names[1]].append((task.finished_at - task.started_at).total_seconds())
+        stretches[names[2]].append(next_["publish"] - task.finished_at.timestamp())
+        stretches[names[3]].append(next_["prerun"] - next_["publish"])
+    return [(name, 1000 * statistics.median(values)) for name, values in stretches.items() if values]
+
+
+def overhead(n: int = 100) -> dict[str, Any]:
     """Sequential round trips: a chain of n no-op tasks through AWE vs n raw Celery calls."""
     from bench.noop_tools import raw_noop
 
@@ -75,7 +103,7 @@ def overhead(n: int = 100) -> dict[str, float]:
     for i in range(n):
         raw_noop.apply_async((i,), queue="tools").get(timeout=30)
     raw = (time.perf_counter() - start) / n
-    return {"awe_ms": awe * 1000, "raw_ms": raw * 1000, "ratio": awe / raw}
+    return {"awe_ms": awe * 1000, "raw_ms": raw * 1000, "ratio": awe / raw, "hops": hops(job)}
 
 
 def throughput(n: int = 2000) -> dict[str, float]:
@@ -84,13 +112,15 @@ def throughput(n: int = 2000) -> dict[str, float]:
     from bench.noop_tools import raw_noop
 
     plan = {"tasks": [{"id": f"n{i}", "tool": "bench.noop", "inputs": {"n": i}} for i in range(n)]}
-    start = time.perf_counter()
+    cpu, start = cpu_s(), time.perf_counter()
     _wait(_submit(plan, "throughput").pk)
     awe = n / (time.perf_counter() - start)
-    start = time.perf_counter()
+    awe_cpu = {k: (v - cpu[k]) * 1000 / n for k, v in cpu_s().items()}
+    cpu, start = cpu_s(), time.perf_counter()
     group(raw_noop.s(i).set(queue="tools") for i in range(n)).apply_async().get(timeout=600)
     raw = n / (time.perf_counter() - start)
-    return {"awe_per_s": awe, "raw_per_s": raw, "ratio": awe / raw}
+    raw_cpu = {k: (v - cpu[k]) * 1000 / n for k, v in cpu_s().items()}
+    return {"awe_per_s": awe, "raw_per_s": raw, "ratio": awe / raw, "awe_cpu_ms": awe_cpu, "raw_cpu_ms": raw_cpu}
 
 
 def main() -> list[str]:
@@ -117,12 +147,26 @@ def main() -> list[str]:
         lines.append("| AWE full path ms/task | raw Celery round trip ms | ratio |")
         lines.append("| --- | --- | --- |")
         lines.append(f"| {o['awe_ms']:.1f} | {o['raw_ms']:.1f} | {o['ratio']:.2f} |")
+        lines.append("")
+        lines.append("Where one hop of that chain goes (p50; the stretches overlap by a few time stamps):")
+        lines.append("")
+        lines.append("| stretch | ms |")
+        lines.append("| --- | --- |")
+        lines += [f"| {name} | {ms:.1f} |" for name, ms in o["hops"]]
         t = throughput(2000)
         lines.append("")
         lines.append("## Throughput, 2,000 independent no-op tasks (target AWE / raw >= 0.5)")
         lines.append("| AWE tasks/s | raw Celery group tasks/s | ratio |")
         lines.append("| --- | --- | --- |")
         lines.append(f"| {t['awe_per_s']:.0f} | {t['raw_per_s']:.0f} | {t['ratio']:.2f} |")
+        lines.append("")
+        lines.append("CPU per task in that run (ms; worker processes, PostgreSQL, Redis; the client not counted):")
+        lines.append("")
+        lines.append("| path | worker | PostgreSQL | Redis | total |")
+        lines.append("| --- | --- | --- | --- | --- |")
+        for label, used in (("AWE", t["awe_cpu_ms"]), ("raw Celery", t["raw_cpu_ms"])):
+            w, pg, r = used["celery"], used["postgres"], used["redis-server"]
+            lines.append(f"| {label} | {w:.1f} | {pg:.1f} | {r:.1f} | {w + pg + r:.1f} |")
         rss_after = rss_kib(worker.pid)
         lines.append("")
         lines.append("## Worker memory (main process + 8 pool children; target growth <= 20%)")

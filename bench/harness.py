@@ -28,7 +28,8 @@ class Harness:
             "CELERY_RESULT_BACKEND": REDIS,
             "AWE_EVENTSTREAM_REDIS_URL": REDIS,
             "AWE_DATA_DIR": str(self.data_dir),
-            "AWE_TOOL_MODULES": "bench.noop_tools",
+            "AWE_TOOL_MODULES": "bench.noop_tools,bench.hops",
+            "AWE_BENCH_HOPS_LOG": str(self.data_dir / "hops.log"),
             "AWE_MAX_PLAN_TASKS": "5000",
             "AWE_LOCAL_USER": "bench",
             **extra_env,
@@ -102,3 +103,22 @@ def rss_kib(pid: int) -> int:
             if line.startswith("VmRSS:"):
                 total += int(line.split()[1])
     return total
+
+
+def cpu_s(commands: tuple[str, ...] = ("celery", "postgres", "redis-server")) -> dict[str, float]:
+    """CPU seconds (user + system) used so far by the processes of each command, machine-wide."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used = dict.fromkeys(commands, 0.0)
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            stat = (proc / "stat").read_text()
+            argv = (proc / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue  # gone meanwhile
+        name = next((c for c in commands if any(c.encode() in part for part in argv[:3])), None)
+        if name is not None:
+            fields = stat.rsplit(")", 1)[1].split()
+            used[name] += (int(fields[11]) + int(fields[12])) / tick
+    return used
