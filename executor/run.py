@@ -73,7 +73,9 @@ def _claim(task_pk: int, worker: str, celery_id: str) -> Claim | Outcome:
             task = _take_over(task, worker)
         if task.status not in (S.PENDING, S.READY, S.RETRYING):
             return Outcome("skipped")
-        rows = Task.objects.filter(job_id=task.job_id, key__in=task.depends_on).values_list("key", "status", "output")
+        rows = list(
+            Task.objects.filter(job_id=task.job_id, key__in=task.depends_on).values_list("key", "status", "output")
+        )
         parents = {key: status for key, status, _ in rows}
         if any(status in _BLOCKING for status in parents.values()):
             move_task(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import datetime
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -56,42 +55,43 @@ def event_data(event: Event) -> str:
 def record(job: Job | Any, type: str, payload: dict[str, Any] | None = None, *, task_key: str = "") -> Event:
     """Append an event to the job's history (in the caller's transaction) and publish it on commit.
     The payload is stored and sent with its secrets redacted (``tools.redact``)."""
-    job_id = job.pk if isinstance(job, Job) else job
-    data = redact(payload or {})
+    return record_many(job.pk if isinstance(job, Job) else job, [(type, payload or {}, task_key)])[0]
+
+
+def record_many(job_id: Any, items: list[tuple[str, dict[str, Any], str]]) -> list[Event]:
+    """``record`` for a batch of ``(type, payload, task_key)`` of one job, numbered in order.
+
+    Every state change writes events, so this is plain SQL: the job's counter is bumped once for
+    the batch (its row lock orders one job's events by commit and is held to the end of the
+    caller's transaction) and the rows are inserted; a single event on PostgreSQL is one
+    statement (UPDATE inside WITH, which SQLite lacks)."""
+    if not items:
+        return []
     now = timezone.now()
-    with transaction.atomic(savepoint=False):  # free inside the caller's transaction
-        pk, seq = _insert(job_id, type, task_key, data, now)
-        event = Event(pk=pk, job_id=job_id, seq=seq, type=type, task_key=task_key, payload=data, created_at=now)
-        transaction.on_commit(lambda: publish(event))
-    return event
-
-
-def _insert(job_id: Any, type: str, task_key: str, payload: dict[str, Any], now: datetime) -> tuple[int, int]:
-    """Number the event by bumping the job's counter, and insert it: every state change writes
-    one, so this is plain SQL. The counter's row lock orders one job's events by commit, and
-    stays held to the end of the caller's transaction. PostgreSQL does both in one statement;
-    SQLite (no UPDATE inside WITH) in two. Returns the event's id and sequence number."""
-    job_pk = Job._meta.pk.get_db_prep_value(job_id, connection) if Job._meta.pk else job_id
-    values = [
-        type,
-        task_key,
-        Event._meta.get_field("payload").get_db_prep_save(payload, connection),
-        Event._meta.get_field("created_at").get_db_prep_save(now, connection),
+    events = [
+        Event(job_id=job_id, type=type, task_key=key, payload=redact(payload), created_at=now)
+        for type, payload, key in items
     ]
-    insert = f"INSERT INTO {Event._meta.db_table} (job_id, seq, type, task_key, payload, created_at)"
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            bump = f"UPDATE {Job._meta.db_table} SET event_seq = event_seq + 1 WHERE id = %s RETURNING event_seq"
-            cursor.execute(f"WITH s AS ({bump}) {insert} SELECT %s, s.event_seq, %s, %s, %s, %s FROM s RETURNING id, seq",
-                           [job_pk, job_pk, *values])  # fmt: skip
-            row = cursor.fetchone()
+    with transaction.atomic(savepoint=False):  # free inside the caller's transaction
+        if len(events) == 1 and connection.vendor == "postgresql":
+            _insert_numbered(events[0])
         else:
-            seq = _bump(cursor, job_pk, 1)
-            cursor.execute(f"{insert} VALUES (%s, %s, %s, %s, %s, %s) RETURNING id, seq", [job_pk, seq, *values])
-            row = cursor.fetchone()
-    if row is None:
-        raise Job.DoesNotExist(f"no job {job_id}")
-    return int(row[0]), int(row[1])
+            with connection.cursor() as cursor:
+                first = _bump(cursor, _job_pk(job_id), len(events)) - len(events) + 1
+            for i, event in enumerate(events):
+                event.seq = first + i
+            Event.objects.bulk_create(events)
+
+        def publish_all() -> None:
+            for event in events:
+                publish(event)
+
+        transaction.on_commit(publish_all)
+    return events
+
+
+def _job_pk(job_id: Any) -> Any:
+    return Job._meta.pk.get_db_prep_value(job_id, connection) if Job._meta.pk else job_id
 
 
 def _bump(cursor: Any, job_pk: Any, n: int) -> int:
@@ -105,25 +105,24 @@ def _bump(cursor: Any, job_pk: Any, n: int) -> int:
     return int(row[0])
 
 
-def record_many(job_id: Any, items: list[tuple[str, dict[str, Any], str]]) -> list[Event]:
-    """``record`` for a batch of ``(type, payload, task_key)`` of one job: two statements."""
-    if not items:
-        return []
-    job_pk = Job._meta.pk.get_db_prep_value(job_id, connection) if Job._meta.pk else job_id
-    with transaction.atomic(savepoint=False):
-        with connection.cursor() as cursor:
-            first = _bump(cursor, job_pk, len(items)) - len(items) + 1
-        events = Event.objects.bulk_create(
-            Event(job_id=job_id, seq=first + i, type=type, task_key=key, payload=redact(payload))
-            for i, (type, payload, key) in enumerate(items)
-        )
-
-        def publish_all() -> None:
-            for event in events:
-                publish(event)
-
-        transaction.on_commit(publish_all)
-    return events
+def _insert_numbered(event: Event) -> None:
+    """PostgreSQL: bump the counter and insert the event in one statement; sets id and seq."""
+    job_pk = _job_pk(event.job_id)
+    values = [
+        event.type,
+        event.task_key,
+        Event._meta.get_field("payload").get_db_prep_save(event.payload, connection),
+        Event._meta.get_field("created_at").get_db_prep_save(event.created_at, connection),
+    ]
+    bump = f"UPDATE {Job._meta.db_table} SET event_seq = event_seq + 1 WHERE id = %s RETURNING event_seq"
+    insert = f"INSERT INTO {Event._meta.db_table} (job_id, seq, type, task_key, payload, created_at)"
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH s AS ({bump}) {insert} SELECT %s, s.event_seq, %s, %s, %s, %s FROM s RETURNING id, seq",
+                       [job_pk, job_pk, *values])  # fmt: skip
+        row = cursor.fetchone()
+    if row is None:
+        raise Job.DoesNotExist(f"no job {event.job_id}")
+    event.pk, event.seq = int(row[0]), int(row[1])
 
 
 def publish(event: Event) -> None:

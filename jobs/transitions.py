@@ -6,11 +6,10 @@ as an event in the same transaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Field
+from django.db.models import Field, Model
 from django.utils import timezone
 
 from jobs.events import record, record_many
@@ -57,10 +56,11 @@ def lock_task(task_pk: int) -> Task:
     lock (for ``move_task(..., held=True)``): two round trips, the job id found by a subquery.
 
     Plain SQL: every claim and completion starts here while holding the job's lock, and the
-    ORM's query building took longer than the round trips (see docs/performance.md)."""
+    ORM's query building took longer than the round trips (see docs/executor.md)."""
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     jobs, tasks = Job._meta.db_table, Task._meta.db_table
-    job = next(iter(Job.objects.raw(f"SELECT * FROM {jobs} WHERE id = (SELECT job_id FROM {tasks} WHERE id = %s){lock}", [task_pk])), None)  # fmt: skip
+    job_sql = f"SELECT * FROM {jobs} WHERE id = (SELECT job_id FROM {tasks} WHERE id = %s){lock}"
+    job = next(iter(Job.objects.raw(job_sql, [task_pk])), None)
     task = next(iter(Task.objects.raw(f"SELECT * FROM {tasks} WHERE id = %s{lock}", [task_pk])), None)
     if job is None or task is None:
         raise Task.DoesNotExist(f"no task {task_pk}")
@@ -68,14 +68,17 @@ def lock_task(task_pk: int) -> Task:
     return task
 
 
-def _write(row: Task, names: Iterable[str]) -> None:
-    """``row.save(update_fields=names)`` in plain SQL (one UPDATE; for the hot path)."""
+def _write(pks: list[int], changes: dict[str, Any]) -> None:
+    """``Task.objects.filter(pk__in=pks).update(**changes)`` in plain SQL, for the hot path."""
     meta = Task._meta
-    columns: list[Field[Any, Any]] = [meta.get_field(name) for name in names]  # type: ignore[misc]
-    sets = ", ".join(f"{connection.ops.quote_name(field.column or field.name)} = %s" for field in columns)
-    params = [field.get_db_prep_save(getattr(row, field.attname), connection) for field in columns]
+    sets, params = [], []
+    for name, value in changes.items():
+        field: Field[Any, Any] = meta.get_field(name)  # type: ignore[assignment]
+        sets.append(f"{connection.ops.quote_name(field.column or field.name)} = %s")
+        params.append(field.get_db_prep_save(value.pk if isinstance(value, Model) else value, connection))
+    marks = ", ".join(["%s"] * len(pks))
     with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {meta.db_table} SET {sets} WHERE id = %s", [*params, row.pk])
+        cursor.execute(f"UPDATE {meta.db_table} SET {', '.join(sets)} WHERE id IN ({marks})", [*params, *pks])
 
 
 def move_job(job: Job, to: JobStatus, *, error: str | None = None, **payload: Any) -> Job:
@@ -137,11 +140,7 @@ def move_task(
         previous = locked.status
         allowed = to in TASK_MOVES[previous]
         if allowed:
-            changes = {"status": to, **_times(to), **fields}
-            for name, value in changes.items():
-                setattr(locked, name, value)
-            _write(locked, changes)
-            record(locked.job_id, f"task.{to}", {"from": previous, **(event or {})}, task_key=locked.key)
+            _apply([locked], to, event, fields)
     if not allowed:
         raise IllegalTransition(f"task {locked.key!r}", previous, to)
     return locked
@@ -149,17 +148,22 @@ def move_task(
 
 def move_tasks(tasks: list[Task], to: TaskStatus, *, event: dict[str, Any] | None = None) -> list[Task]:
     """``move_task(..., held=True)`` for many tasks of one job at once (one UPDATE, one batch of
-    events): the caller holds the job's row lock and read ``tasks`` under row locks."""
+    events): the caller holds the job's row lock and read ``tasks`` under row locks. Checks every
+    move before writing any."""
     for task in tasks:
         if to not in TASK_MOVES[task.status]:
             raise IllegalTransition(f"task {task.key!r}", task.status, to)
+    _apply(tasks, to, event, {})
+    return tasks
+
+
+def _apply(tasks: list[Task], to: TaskStatus, event: dict[str, Any] | None, fields: dict[str, Any]) -> None:
+    """Write checked moves of tasks of one job: the row changes, then one event per task."""
     if not tasks:
-        return []
-    changes = {"status": to, **_times(to)}
-    Task.objects.filter(pk__in=[task.pk for task in tasks]).update(**changes)
-    moves = [(f"task.{to}", {"from": task.status, **(event or {})}, task.key) for task in tasks]
-    record_many(tasks[0].job_id, moves)
+        return
+    changes = {"status": to, **_times(to), **fields}
+    _write([task.pk for task in tasks], changes)
+    record_many(tasks[0].job_id, [(f"task.{to}", {"from": task.status, **(event or {})}, task.key) for task in tasks])
     for task in tasks:
         for name, value in changes.items():
             setattr(task, name, value)
-    return tasks
