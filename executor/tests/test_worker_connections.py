@@ -1,0 +1,40 @@
+"""A worker keeps its database connection from one task to the next, and reopens it only when it
+is older than CONN_MAX_AGE (as a web process does between requests)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from celery import signals
+from celery.fixups.django import DjangoWorkerFixup
+from django.db import connection
+
+from awe_project.celery import app
+from executor.tasks import run_task
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def run_one_task_signals() -> None:
+    """What a worker does around every task (our handler and Celery's Django fix-up)."""
+    fixup = DjangoWorkerFixup(app)
+    signals.task_prerun.send(sender=run_task, task_id="t", task=run_task)
+    fixup.on_task_prerun(run_task)
+    signals.task_postrun.send(sender=run_task, task_id="t", task=run_task)
+    fixup.on_task_postrun(run_task)
+
+
+def test_the_connection_survives_a_task_while_it_is_young():
+    connection.ensure_connection()
+    opened = connection.connection
+    connection.close_at = time.monotonic() + 60  # what CONN_MAX_AGE=60 sets on connect
+    run_one_task_signals()
+    assert connection.connection is opened
+
+
+def test_an_old_connection_is_closed_after_a_task():
+    connection.ensure_connection()
+    connection.close_at = time.monotonic() - 1
+    run_one_task_signals()
+    assert connection.connection is None
