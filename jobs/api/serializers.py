@@ -183,9 +183,15 @@ class JobDetailSerializer(JobSerializer):
     def get_plans(self, job: Job) -> list[dict[str, Any]]:
         return list(PlanSerializer(job.plans.order_by("version"), many=True).data)
 
+    def to_representation(self, instance: Job) -> dict[str, Any]:
+        # The events first, then the job and its rows: everything read after the last event is at
+        # least as new as it, so a client that applies only newer events never keeps a stale status.
+        self._recent_events = list(instance.events.order_by("-seq")[:50])[::-1]
+        instance.refresh_from_db()
+        return super().to_representation(instance)  # type: ignore[no-any-return]
+
     def get_recent_events(self, job: Job) -> list[dict[str, Any]]:
-        events = list(job.events.order_by("-seq")[:50])[::-1]
-        return list(EventSerializer(events, many=True).data)
+        return list(EventSerializer(self._recent_events, many=True).data)
 
 
 class ToolSerializer(serializers.Serializer):  # type: ignore[type-arg]

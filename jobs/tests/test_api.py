@@ -299,3 +299,28 @@ def test_the_openapi_schema_documents_plans_with_the_validating_model(api):
         components["PlanTask"]["properties"]
     )
     assert schema["openapi"].startswith("3.1")
+
+
+def test_details_never_claim_an_event_their_rows_do_not_show(api, monkeypatch):
+    """A client applies only events newer than the details' last event; a move committed while the
+    details are read must therefore be newer than that, or the page would keep a stale status."""
+    from jobs.api import serializers
+    from jobs.models import TaskStatus
+    from jobs.transitions import move_task
+
+    owner = user()
+    api.force_authenticate(owner)
+    job, [task] = job_with_plan(owner)
+    shown = serializers.TaskSerializer.to_representation
+    moved = []
+
+    def move_while_reading(self, instance):
+        if not moved:  # another worker moves the task just after its row was read
+            moved.append(move_task(task, TaskStatus.READY))
+        return shown(self, instance)
+
+    monkeypatch.setattr(serializers.TaskSerializer, "to_representation", move_while_reading)
+    details = api.get(f"/api/jobs/{job.pk}/details").json()
+    assert moved and details["tasks"][0]["status"] == "pending"
+    ready = job.events.get(type="task.ready").seq
+    assert max(e["seq"] for e in details["recent_events"]) < ready
