@@ -106,7 +106,8 @@ def rss_kib(pid: int) -> int:
 
 
 def cpu_s(commands: tuple[str, ...] = ("celery", "postgres", "redis-server")) -> dict[str, float]:
-    """CPU seconds (user + system) used so far by the processes of each command, machine-wide."""
+    """CPU seconds (user + system) used so far by the processes of each command and the children
+    they reaped, machine-wide."""
     tick = os.sysconf("SC_CLK_TCK")
     used = dict.fromkeys(commands, 0.0)
     for proc in Path("/proc").iterdir():
@@ -120,5 +121,7 @@ def cpu_s(commands: tuple[str, ...] = ("celery", "postgres", "redis-server")) ->
         name = next((c for c in commands if any(c.encode() in part for part in argv[:3])), None)
         if name is not None:
             fields = stat.rsplit(")", 1)[1].split()
-            used[name] += (int(fields[11]) + int(fields[12])) / tick
+            # utime + stime, and cutime + cstime: the processes it has reaped (a PostgreSQL
+            # backend that exited counts in the postmaster, a replaced pool child in its worker)
+            used[name] += sum(int(f) for f in fields[11:15]) / tick
     return used

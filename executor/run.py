@@ -7,6 +7,7 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -17,7 +18,7 @@ from executor.bindings import bind
 from executor.heartbeat import Heartbeat, is_stale
 from executor.retry import backoff_s, should_retry
 from executor.scheduling import advance, block_descendants, settle
-from jobs import actions
+from jobs import actions, sql
 from jobs import usage as usage_of_jobs
 from jobs.models import Job, JobStatus, Task, TaskAttempt, TaskStatus
 from jobs.transitions import IllegalTransition, lock_task, move_task
@@ -63,6 +64,15 @@ class Claim:
     outputs: dict[str, object]  # the parents', read with their statuses
 
 
+def _parents(task: Task) -> list[list[Any]]:
+    """Key, status and output of each parent of ``task``."""
+    if not task.depends_on:
+        return []
+    marks = ", ".join(["%s"] * len(task.depends_on))
+    return sql.select(Task, ("key", "status", "output"), f"job_id = %s AND key IN ({marks})",
+                      [sql.prep(Task, "job", task.job_id), *task.depends_on])  # fmt: skip
+
+
 def _claim(task_pk: int, worker: str, celery_id: str) -> Claim | Outcome:
     """Lock the task and decide whether this delivery runs it (exactly-once effect)."""
     with transaction.atomic():
@@ -73,9 +83,7 @@ def _claim(task_pk: int, worker: str, celery_id: str) -> Claim | Outcome:
             task = _take_over(task, worker)
         if task.status not in (S.PENDING, S.READY, S.RETRYING):
             return Outcome("skipped")
-        rows = list(
-            Task.objects.filter(job_id=task.job_id, key__in=task.depends_on).values_list("key", "status", "output")
-        )
+        rows = _parents(task)
         parents = {key: status for key, status, _ in rows}
         if any(status in _BLOCKING for status in parents.values()):
             move_task(

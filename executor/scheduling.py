@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Count
 
 from executor.routing import celery_priority, message_options
+from jobs import sql
 from jobs.models import TASK_ACTIVE, Job, JobStatus, Task, TaskStatus
 from jobs.transitions import move_job, move_task, move_tasks
 from planner.compile import compile_dag
@@ -38,6 +39,10 @@ def max_parallel(job: Job) -> int | None:
     return int(cap) if cap else None
 
 
+# What promotion and sending need of a waiting task (routing reads its tool and timeout).
+_WAITING = ("id", "job", "key", "status", "depends_on", "dispatch", "tool", "timeout_s")
+
+
 def promote_ready(job: Job, *, after: str | None = None) -> list[Task]:
     """Move pending tasks whose parents all succeeded to ready. Call with the job row locked.
 
@@ -46,16 +51,17 @@ def promote_ready(job: Job, *, after: str | None = None) -> list[Task]:
     succeeded) narrows them to its children, so a long or wide job stays cheap to advance.
     """
     free = max_parallel(job)
-    waiting = Task.objects.filter(job=job, status=S.PENDING)
+    where, params = "job_id = %s AND status = %s", [sql.prep(Task, "job", job.pk), S.PENDING.value]
     if after is not None and free is None:  # with a cap, a freed slot may admit any task
         # A superset of the children (a match on the JSON text: ids hold no quotes); the exact
         # test is the parents check below.
-        waiting = waiting.filter(depends_on__icontains=f'"{after}"')
-    pending = list(waiting.select_for_update().only("job_id", "key", "status", "depends_on", "dispatch"))
+        where, params = f"{where} AND {sql.contains(Task, 'depends_on')}", [*params, sql.like_pattern(f'"{after}"')]
+    pending = sql.instances(Task, _WAITING, f"{where} ORDER BY id", params, lock=True)  # every completion runs it
     if not pending:
         return []
-    parents = {dep for task in pending for dep in task.depends_on}
-    done = set(Task.objects.filter(job=job, key__in=parents, status=S.SUCCEEDED).values_list("key", flat=True))
+    done = {after} if after is not None else set()  # it has just succeeded
+    if parents := {dep for task in pending for dep in task.depends_on} - done:  # none in a chain
+        done |= set(Task.objects.filter(job=job, key__in=parents, status=S.SUCCEEDED).values_list("key", flat=True))
     if free is not None:
         free -= Task.objects.filter(job=job, status__in=TASK_ACTIVE).count()
     ready = [task for task in pending if all(dep in done for dep in task.depends_on)]

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from jobs import sql
 from jobs.events import record
 from jobs.models import Artifact, DeadLetter, Job, Plan, Task, TaskAttempt
 from planner.schema import Plan as PlanSchema
@@ -122,15 +123,14 @@ def workspace_dir(job_id: object) -> Path:
 
 def start_attempt(task: Task, worker: str) -> TaskAttempt:
     now = timezone.now()
-    return TaskAttempt.objects.create(task=task, number=task.attempts, worker=worker, started_at=now, heartbeat_at=now)
+    return sql.create(TaskAttempt(task=task, number=task.attempts, worker=worker, started_at=now, heartbeat_at=now))
 
 
 def finish_attempt(attempt: TaskAttempt, outcome: str, *, error_class: str = "", message: str = "") -> None:
-    attempt.finished_at = timezone.now()
-    attempt.outcome = outcome
-    attempt.error_class = error_class
-    attempt.message = message[:4000]
-    attempt.save(update_fields=["finished_at", "outcome", "error_class", "message"])
+    changes = {"finished_at": timezone.now(), "outcome": outcome, "error_class": error_class, "message": message[:4000]}
+    sql.update(TaskAttempt, [attempt.pk], changes)
+    for name, value in changes.items():
+        setattr(attempt, name, value)
 
 
 def dead_letter(task: Task, reason: str, error_class: str) -> DeadLetter:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -81,12 +82,7 @@ def record_many(job_id: Any, items: list[tuple[str, dict[str, Any], str]]) -> li
             for i, event in enumerate(events):
                 event.seq = first + i
             Event.objects.bulk_create(events)
-
-        def publish_all() -> None:
-            for event in events:
-                publish(event)
-
-        transaction.on_commit(publish_all)
+        transaction.on_commit(lambda: _publish_or_hold(events))
     return events
 
 
@@ -123,6 +119,41 @@ def _insert_numbered(event: Event) -> None:
     if row is None:
         raise Job.DoesNotExist(f"no job {event.job_id}")
     event.pk, event.seq = int(row[0]), int(row[1])
+
+
+class _Held(threading.local):
+    depth = 0
+    events: list[Event]
+
+
+_held = _Held()
+
+
+def hold_live_events() -> None:
+    """Until the matching ``release_live_events``, this thread's committed events wait instead of
+    going to live listeners. A worker holds them while a Celery task runs: Celery sends the
+    messages that start the task's dependants after it returns, so those never wait on Redis
+    round trips for live listeners (the events follow a moment later)."""
+    if _held.depth == 0:
+        _held.events = []
+    _held.depth += 1
+
+
+def release_live_events() -> None:
+    """Publish what was held once the outermost hold ends."""
+    _held.depth = max(_held.depth - 1, 0)
+    if _held.depth == 0:
+        events, _held.events = _held.events, []
+        for event in events:
+            publish(event)
+
+
+def _publish_or_hold(events: list[Event]) -> None:
+    if _held.depth:
+        _held.events.extend(events)
+        return
+    for event in events:
+        publish(event)
 
 
 def publish(event: Event) -> None:

@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Field, Model
 from django.utils import timezone
 
+from jobs import sql
 from jobs.events import record, record_many
 from jobs.models import JOB_TERMINAL, TASK_TERMINAL, Job, JobStatus, Task, TaskStatus
 
@@ -53,32 +53,22 @@ def lock_job_of(task: Task) -> None:
 
 def lock_task(task_pk: int) -> Task:
     """Lock a task's job row, then the task row, and return the task with its job read under the
-    lock (for ``move_task(..., held=True)``): two round trips, the job id found by a subquery.
-
-    Plain SQL: every claim and completion starts here while holding the job's lock, and the
-    ORM's query building took longer than the round trips (see docs/executor.md)."""
+    lock (for ``move_task(..., held=True)``): one statement, a join that locks both rows in the
+    one lock order (the job's first: it is first in the FROM list). Plain SQL (``jobs.sql``):
+    every claim and completion starts here."""
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     jobs, tasks = Job._meta.db_table, Task._meta.db_table
-    job_sql = f"SELECT * FROM {jobs} WHERE id = (SELECT job_id FROM {tasks} WHERE id = %s){lock}"
-    job = next(iter(Job.objects.raw(job_sql, [task_pk])), None)
-    task = next(iter(Task.objects.raw(f"SELECT * FROM {tasks} WHERE id = %s{lock}", [task_pk])), None)
-    if job is None or task is None:
-        raise Task.DoesNotExist(f"no task {task_pk}")
-    task.job = job
-    return task
-
-
-def _write(pks: list[int], changes: dict[str, Any]) -> None:
-    """``Task.objects.filter(pk__in=pks).update(**changes)`` in plain SQL, for the hot path."""
-    meta = Task._meta
-    sets, params = [], []
-    for name, value in changes.items():
-        field: Field[Any, Any] = meta.get_field(name)  # type: ignore[assignment]
-        sets.append(f"{connection.ops.quote_name(field.column or field.name)} = %s")
-        params.append(field.get_db_prep_save(value.pk if isinstance(value, Model) else value, connection))
-    marks = ", ".join(["%s"] * len(pks))
+    columns = ", ".join([*(f"j.{c}" for c in sql.columns(Job)), *(f"t.{c}" for c in sql.columns(Task))])
     with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {meta.db_table} SET {', '.join(sets)} WHERE id IN ({marks})", [*params, *pks])
+        cursor.execute(f"SELECT {columns} FROM {jobs} j JOIN {tasks} t ON t.job_id = j.id WHERE t.id = %s{lock}",
+                       [task_pk])  # fmt: skip
+        row = cursor.fetchone()
+    if row is None:
+        raise Task.DoesNotExist(f"no task {task_pk}")
+    split = len(sql.columns(Job))
+    task = sql.from_row(Task, row[split:])
+    task.job = sql.from_row(Job, row[:split])
+    return task
 
 
 def move_job(job: Job, to: JobStatus, *, error: str | None = None, **payload: Any) -> Job:
@@ -162,7 +152,7 @@ def _apply(tasks: list[Task], to: TaskStatus, event: dict[str, Any] | None, fiel
     if not tasks:
         return
     changes = {"status": to, **_times(to), **fields}
-    _write([task.pk for task in tasks], changes)
+    sql.update(Task, [task.pk for task in tasks], changes)
     record_many(tasks[0].job_id, [(f"task.{to}", {"from": task.status, **(event or {})}, task.key) for task in tasks])
     for task in tasks:
         for name, value in changes.items():
