@@ -18,7 +18,7 @@ from executor.bindings import bind
 from executor.heartbeat import Heartbeat, is_stale
 from executor.retry import backoff_s, should_retry
 from executor.scheduling import advance, block_descendants, settle
-from jobs import actions, sql
+from jobs import actions, events, sql
 from jobs import usage as usage_of_jobs
 from jobs.models import Job, JobStatus, Task, TaskAttempt, TaskStatus
 from jobs.transitions import IllegalTransition, lock_task, move_task
@@ -75,7 +75,7 @@ def _parents(task: Task) -> list[list[Any]]:
 
 def _claim(task_pk: int, worker: str, celery_id: str) -> Claim | Outcome:
     """Lock the task and decide whether this delivery runs it (exactly-once effect)."""
-    with transaction.atomic():
+    with transaction.atomic(), events.gathered():
         task = lock_task(task_pk)
         if task.job.status != JobStatus.RUNNING:
             return Outcome("skipped")
@@ -159,7 +159,7 @@ def execute(task_pk: int, *, worker: str, celery_id: str = "") -> Outcome:
         except IllegalTransition:
             return _superseded(attempt)
     try:
-        with transaction.atomic():
+        with transaction.atomic(), events.gathered():
             actions.finish_attempt(attempt, "succeeded")
             done = move_task(lock_task(task.pk), S.SUCCEEDED, held=True, output=output, error="", error_class="")
             advance(done.job, after=done.key)  # same transaction: no window where children are forgotten

@@ -3,9 +3,12 @@ on the job's django-eventstream channel."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -59,31 +62,66 @@ def record(job: Job | Any, type: str, payload: dict[str, Any] | None = None, *, 
     return record_many(job.pk if isinstance(job, Job) else job, [(type, payload or {}, task_key)])[0]
 
 
-def record_many(job_id: Any, items: list[tuple[str, dict[str, Any], str]]) -> list[Event]:
-    """``record`` for a batch of ``(type, payload, task_key)`` of one job, numbered in order.
+class _Gathering(threading.local):
+    events: list[Event] | None = None
 
-    Every state change writes events, so this is plain SQL: the job's counter is bumped once for
-    the batch (its row lock orders one job's events by commit and is held to the end of the
-    caller's transaction) and the rows are inserted; a single event on PostgreSQL is one
-    statement (UPDATE inside WITH, which SQLite lacks)."""
-    if not items:
-        return []
+
+_gathering = _Gathering()
+
+
+@contextmanager
+def gathered() -> Iterator[None]:
+    """Events recorded inside the block are written together when it ends (in the caller's
+    transaction; not at all if it raises): one statement on PostgreSQL for a claim's or a
+    completion's events. Until then they have no ``pk`` or ``seq``. The caller holds the job's row
+    lock already, so writing the counter last changes no lock order."""
+    if _gathering.events is not None:  # nested: the outermost block writes
+        yield
+        return
+    _gathering.events = []
+    try:
+        yield
+        events = _gathering.events
+    finally:
+        _gathering.events = None
+    _write(events)
+
+
+def record_many(job_id: Any, items: list[tuple[str, dict[str, Any], str]]) -> list[Event]:
+    """``record`` for a batch of ``(type, payload, task_key)`` of one job, numbered in order."""
     now = timezone.now()
     events = [
         Event(job_id=job_id, type=type, task_key=key, payload=redact(payload), created_at=now)
         for type, payload, key in items
     ]
-    with transaction.atomic(savepoint=False):  # free inside the caller's transaction
-        if len(events) == 1 and connection.vendor == "postgresql":
-            _insert_numbered(events[0])
-        else:
-            with connection.cursor() as cursor:
-                first = _bump(cursor, _job_pk(job_id), len(events)) - len(events) + 1
-            for i, event in enumerate(events):
-                event.seq = first + i
-            Event.objects.bulk_create(events)
-        transaction.on_commit(lambda: _publish_or_hold(events))
+    if _gathering.events is not None:
+        _gathering.events.extend(events)
+    else:
+        _write(events)
     return events
+
+
+def _write(events: list[Event]) -> None:
+    """Number and insert events, and publish them on commit.
+
+    Every state change writes events, so this is plain SQL: a job's counter is bumped once per
+    batch (its row lock orders one job's events by commit and is held to the end of the caller's
+    transaction) and the rows are inserted — on PostgreSQL in one statement (UPDATE inside WITH,
+    which SQLite lacks)."""
+    if not events:
+        return
+    with transaction.atomic(savepoint=False):  # free inside the caller's transaction
+        for _, batch in itertools.groupby(events, key=lambda event: event.job_id):
+            of_one_job = list(batch)
+            if connection.vendor == "postgresql":
+                _insert_numbered(of_one_job)
+            else:
+                with connection.cursor() as cursor:
+                    first = _bump(cursor, _job_pk(of_one_job[0].job_id), len(of_one_job)) - len(of_one_job) + 1
+                for i, event in enumerate(of_one_job):
+                    event.seq = first + i
+                Event.objects.bulk_create(of_one_job)
+        transaction.on_commit(lambda: _publish_or_hold(events))
 
 
 def _job_pk(job_id: Any) -> Any:
@@ -101,24 +139,35 @@ def _bump(cursor: Any, job_pk: Any, n: int) -> int:
     return int(row[0])
 
 
-def _insert_numbered(event: Event) -> None:
-    """PostgreSQL: bump the counter and insert the event in one statement; sets id and seq."""
-    job_pk = _job_pk(event.job_id)
-    values = [
-        event.type,
-        event.task_key,
-        Event._meta.get_field("payload").get_db_prep_save(event.payload, connection),
-        Event._meta.get_field("created_at").get_db_prep_save(event.created_at, connection),
-    ]
-    bump = f"UPDATE {Job._meta.db_table} SET event_seq = event_seq + 1 WHERE id = %s RETURNING event_seq"
+def _insert_numbered(events: list[Event]) -> None:
+    """PostgreSQL: bump the counter and insert the events of one job in one statement; sets their
+    ids and sequence numbers."""
+    job_pk = _job_pk(events[0].job_id)
+    payload, created_at = Event._meta.get_field("payload"), Event._meta.get_field("created_at")
+    rows, values = [], []
+    for i, event in enumerate(events):
+        rows.append("(%s, %s, %s, %s, %s)")
+        values += [
+            i,
+            event.type,
+            event.task_key,
+            payload.get_db_prep_save(event.payload, connection),
+            created_at.get_db_prep_save(event.created_at, connection),
+        ]
+    n = len(events)
+    bump = f"UPDATE {Job._meta.db_table} SET event_seq = event_seq + {n} WHERE id = %s RETURNING event_seq"
     insert = f"INSERT INTO {Event._meta.db_table} (job_id, seq, type, task_key, payload, created_at)"
+    pick = f"SELECT %s, s.event_seq - {n - 1} + v.i, v.type, v.task_key, v.payload, v.created_at"
+    batch = f"(VALUES {', '.join(rows)}) AS v (i, type, task_key, payload, created_at)"
     with connection.cursor() as cursor:
-        cursor.execute(f"WITH s AS ({bump}) {insert} SELECT %s, s.event_seq, %s, %s, %s, %s FROM s RETURNING id, seq",
+        cursor.execute(f"WITH s AS ({bump}) {insert} {pick} FROM s, {batch} RETURNING id, seq",
                        [job_pk, job_pk, *values])  # fmt: skip
-        row = cursor.fetchone()
-    if row is None:
-        raise Job.DoesNotExist(f"no job {event.job_id}")
-    event.pk, event.seq = int(row[0]), int(row[1])
+        numbered = cursor.fetchall()
+    if len(numbered) != n:
+        raise Job.DoesNotExist(f"no job {events[0].job_id}")
+    first = min(seq for _, seq in numbered)
+    for pk, seq in numbered:
+        events[seq - first].pk, events[seq - first].seq = int(pk), int(seq)
 
 
 class _Held(threading.local):
