@@ -107,20 +107,36 @@ def _seq_of(block: str) -> tuple[str, int] | None:
 
 
 class SeqFilter:
-    """Keeps, per job, only events with a higher ``seq`` than the last one passed."""
+    """Drops, per job, events this connection has already passed (a replay after reconnecting
+    repeats some). Live events may arrive out of order — each worker publishes after its own
+    commit — so a late one with a lower ``seq`` still goes through (the pages sort by ``seq``).
+
+    Per job it keeps a floor (every ``seq`` up to it has passed, or came before this connection's
+    first event: the stream starts at the client's last id) and the passed ``seq`` above it."""
 
     def __init__(self) -> None:
-        self.last: dict[str, int] = {}
+        self.floor: dict[str, int] = {}
+        self.above: dict[str, set[int]] = {}
+
+    def passed(self, job: str, seq: int) -> bool:
+        """Whether ``seq`` of ``job`` has passed already; if not, it passes now."""
+        floor = self.floor.setdefault(job, seq - 1)
+        above = self.above.setdefault(job, set())
+        if seq <= floor or seq in above:
+            return True
+        above.add(seq)
+        while floor + 1 in above:
+            floor += 1
+            above.discard(floor)
+        self.floor[job] = floor
+        return False
 
     def chunk(self, text: str) -> str:
         kept = []
         for block in text.split("\n\n"):
             key = _seq_of(block)
-            if key is not None:
-                job, seq = key
-                if seq <= self.last.get(job, 0):
-                    continue
-                self.last[job] = seq
+            if key is not None and self.passed(*key):
+                continue
             kept.append(block)
         return "\n\n".join(kept)
 

@@ -89,6 +89,18 @@ def test_the_filter_drops_events_a_stream_already_sent():
     assert seen.chunk("event: keep-alive\ndata:\n\n") == "event: keep-alive\ndata:\n\n"
 
 
+def test_the_filter_lets_a_late_event_through_once():
+    def block(seq):
+        return f'event: task.running\nid: job-j:{seq}\ndata: {{"seq": {seq}, "job": "j"}}\n\n'
+
+    seen = SeqFilter()
+    assert seen.chunk(block(4)) == block(4)  # the stream starts after the client's last id, 3
+    assert seen.chunk(block(7)) == block(7)
+    assert seen.chunk(block(5) + block(7)) == block(5)  # published after 7 by another worker
+    assert seen.chunk(block(6) + block(5) + block(3)) == block(6)
+    assert seen.floor["j"] == 7 and seen.above["j"] == set()
+
+
 def test_watch_prints_the_history_then_live_events_until_the_job_ends(running):
     import json
 
