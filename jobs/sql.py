@@ -103,6 +103,8 @@ def _prepared(model: type[Model], values: dict[str, Any]) -> tuple[list[str], li
 
 def update(model: type[Model], pks: Sequence[Any], changes: dict[str, Any]) -> None:
     """``model.objects.filter(pk__in=pks).update(**changes)``."""
+    if not pks:
+        return
     names, params = _prepared(model, changes)
     marks = ", ".join(["%s"] * len(pks))
     sets = ", ".join(f"{name} = %s" for name in names)

@@ -52,6 +52,7 @@ def test_updates_and_created_rows_read_back_through_the_orm():
     assert values(TaskAttempt.objects.get(pk=attempt.pk)) == values(attempt)
     assert attempt.outcome == "" and attempt.finished_at is None
 
+    sql.update(Task, [], {"status": "failed"})  # nothing to change, no statement
     sql.update(Task, [tasks[0].pk], {"status": "succeeded", "output": {"ok": True}, "finished_at": started})
     row = Task.objects.get(pk=tasks[0].pk)
     assert (row.status, row.output, row.finished_at) == ("succeeded", {"ok": True}, started)
