@@ -23,19 +23,3 @@ def recycle_database_connections(task: Any = None, **_: Any) -> None:
     from django.db import close_old_connections
 
     close_old_connections()
-
-
-@signals.task_prerun.connect
-def hold_live_events(**_: Any) -> None:
-    """Live events committed while a task runs go out when it returns, after Celery has sent the
-    messages of its dependants (``jobs.events.hold_live_events``)."""
-    from jobs.events import hold_live_events
-
-    hold_live_events()
-
-
-@signals.task_postrun.connect
-def release_live_events(**_: Any) -> None:
-    from jobs.events import release_live_events
-
-    release_live_events()

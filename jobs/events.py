@@ -121,7 +121,7 @@ def _write(events: list[Event]) -> None:
                 for i, event in enumerate(of_one_job):
                     event.seq = first + i
                 Event.objects.bulk_create(of_one_job)
-        transaction.on_commit(lambda: _publish_or_hold(events))
+        transaction.on_commit(lambda: _publish_all(events))
 
 
 def _job_pk(job_id: Any) -> Any:
@@ -170,37 +170,7 @@ def _insert_numbered(events: list[Event]) -> None:
         events[seq - first].pk, events[seq - first].seq = int(pk), int(seq)
 
 
-class _Held(threading.local):
-    depth = 0
-    events: list[Event]
-
-
-_held = _Held()
-
-
-def hold_live_events() -> None:
-    """Until the matching ``release_live_events``, this thread's committed events wait instead of
-    going to live listeners. A worker holds them while a Celery task runs: Celery sends the
-    messages that start the task's dependants after it returns, so those never wait on Redis
-    round trips for live listeners (the events follow a moment later)."""
-    if _held.depth == 0:
-        _held.events = []
-    _held.depth += 1
-
-
-def release_live_events() -> None:
-    """Publish what was held once the outermost hold ends."""
-    _held.depth = max(_held.depth - 1, 0)
-    if _held.depth == 0:
-        events, _held.events = _held.events, []
-        for event in events:
-            publish(event)
-
-
-def _publish_or_hold(events: list[Event]) -> None:
-    if _held.depth:
-        _held.events.extend(events)
-        return
+def _publish_all(events: list[Event]) -> None:
     for event in events:
         publish(event)
 
