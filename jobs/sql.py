@@ -52,12 +52,17 @@ def from_row(model: type[M], values: Sequence[Any]) -> M:
     return model.from_db(connection.alias, [f.attname for f in model._meta.concrete_fields], convert(model, values))
 
 
+def for_update() -> str:
+    """The row-locking suffix of a SELECT on this backend (none on SQLite, which locks the file)."""
+    return " FOR UPDATE" if connection.features.has_select_for_update else ""
+
+
 def select(
     model: type[Model], names: tuple[str, ...], where: str, params: Sequence[Any], *, lock: bool = False
 ) -> list[list[Any]]:
     """``model.objects.filter(...).values_list(*names)`` for a WHERE clause in SQL, optionally
     ``select_for_update()``."""
-    lock_sql = " FOR UPDATE" if lock and connection.features.has_select_for_update else ""
+    lock_sql = for_update() if lock else ""
     sql = f"SELECT {', '.join(columns(model, names))} FROM {model._meta.db_table} WHERE {where}{lock_sql}"
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

@@ -56,11 +56,10 @@ def lock_task(task_pk: int) -> Task:
     lock (for ``move_task(..., held=True)``): one statement, a join that locks both rows in the
     one lock order (the job's first: it is first in the FROM list). Plain SQL (``jobs.sql``):
     every claim and completion starts here."""
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     jobs, tasks = Job._meta.db_table, Task._meta.db_table
     columns = ", ".join([*(f"j.{c}" for c in sql.columns(Job)), *(f"t.{c}" for c in sql.columns(Task))])
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {columns} FROM {jobs} j JOIN {tasks} t ON t.job_id = j.id WHERE t.id = %s{lock}",
+        cursor.execute(f"SELECT {columns} FROM {jobs} j JOIN {tasks} t ON t.job_id = j.id WHERE t.id = %s{sql.for_update()}",
                        [task_pk])  # fmt: skip
         row = cursor.fetchone()
     if row is None:
