@@ -7,7 +7,7 @@ import pytest
 from django.db import transaction
 
 from executor.scheduling import promote_ready
-from jobs.models import Job, Task, TaskStatus
+from jobs.models import Job, JobStatus, Task, TaskStatus
 from jobs.tests.factories import job_with_plan, user
 
 pytestmark = pytest.mark.django_db
@@ -66,3 +66,23 @@ def test_with_a_cap_any_waiting_task_may_take_a_freed_slot():
     succeed(job, "a")
     Task.objects.filter(job=job, key="b").update(status=S.PENDING)
     assert promote_after(job, "a") == ["b"]  # not a child of "a", but its slot is free now
+
+
+def test_a_task_of_a_chain_runs_in_a_fixed_number_of_statements(django_assert_max_num_queries):
+    # The hot path: the claim (locks, parents, move, attempt, event) and the completion (attempt,
+    # locks, move, children, promotion, events). More statements here cost every task.
+    from executor.run import execute
+    from jobs.transitions import move_job
+
+    job, _ = job_with_plan(user(), {"tasks": [wait("a"), wait("b", "a"), wait("c", "b")]})
+    move_job(job, JobStatus.RUNNING)
+    with transaction.atomic():
+        promote_ready(Job.objects.select_for_update().get(pk=job.pk))
+    assert execute(Task.objects.get(job=job, key="a").pk, worker="w").status == "ran"
+    b = Task.objects.get(job=job, key="b").pk
+    # 11 statements on PostgreSQL; here the test's transaction turns the claim's and the
+    # completion's BEGIN/COMMIT into 4 savepoint statements, and SQLite numbers each batch of
+    # events in two statements instead of one: 11 + 4 + 2.
+    with django_assert_max_num_queries(17):
+        assert execute(b, worker="w").status == "ran"
+    assert statuses(job) == {"a": "succeeded", "b": "succeeded", "c": "ready"}
