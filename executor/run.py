@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import logging
-import threading
 import time
 import uuid
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from executor import dlq
@@ -122,13 +121,8 @@ def _cancel_probe(job_id: uuid.UUID | str, every_s: float = 0.5):  # type: ignor
 
 
 def _charge(task: Task, usage: object) -> None:
-    """Charge an LLM call made inside a tool; tools run in their own thread, whose database
-    connection is closed here so none is left open per call."""
-    try:
-        usage_of_jobs.charge(task.job, usage, task=task)  # type: ignore[arg-type]
-    finally:
-        if threading.current_thread() is not threading.main_thread():
-            connection.close()
+    """Charge an LLM call made inside a tool (in the tool's thread: ``tools.runtime``)."""
+    usage_of_jobs.charge(task.job, usage, task=task)  # type: ignore[arg-type]
 
 
 def execute(task_pk: int, *, worker: str, celery_id: str = "") -> Outcome:

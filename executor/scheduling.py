@@ -152,9 +152,20 @@ def settle(job_id: uuid.UUID | str) -> None:
             _settle(job)
 
 
+_UNFINISHED = tuple(sorted(s.value for s in (*TASK_ACTIVE, S.PENDING)))
+
+
+def _unfinished(job: Job) -> bool:
+    """Whether any task of the job may still run: one probe of the (job, status) index, in plain
+    SQL (every completion of a task without waiting children runs it)."""
+    marks = ", ".join(["%s"] * len(_UNFINISHED))
+    where = f"job_id = %s AND status IN ({marks}) LIMIT 1"
+    return bool(sql.select(Task, ("id",), where, [sql.prep(Task, "job", job.pk), *_UNFINISHED]))
+
+
 def _settle(job: Job) -> None:
-    if Task.objects.filter(job=job, status__in=[*TASK_ACTIVE, S.PENDING]).exists():
-        return  # the common case while a job runs: one indexed probe
+    if _unfinished(job):
+        return  # the common case while a job runs
     counts = dict(Task.objects.filter(job=job).values("status").annotate(n=Count("pk")).values_list("status", "n"))
     # In a running job a cancelled task can only be one a replan dropped.
     if set(counts) <= {S.SUCCEEDED, S.CANCELLED}:

@@ -6,10 +6,13 @@ from __future__ import annotations
 import concurrent.futures
 import json
 import logging
+import os
+import threading
 from typing import Any
 
 import jsonschema
 from django.conf import settings
+from django.db import connections
 from jsonschema.exceptions import best_match
 
 from tools.errors import (
@@ -24,9 +27,58 @@ from tools.spec import JSON, ToolContext, ToolSpec
 log = logging.getLogger(__name__)
 
 
+_validators: dict[int, tuple[JSON, jsonschema.Draft202012Validator]] = {}
+
+
+def _validator(schema: JSON) -> jsonschema.Draft202012Validator:
+    """The validator of a tool's schema, built once per schema object (a spec keeps its schemas)."""
+    cached = _validators.get(id(schema))
+    if cached is None or cached[0] is not schema:
+        cached = _validators[id(schema)] = (schema, jsonschema.Draft202012Validator(schema))
+    return cached[1]
+
+
+class _ToolThreads:
+    """The threads tool calls run in, kept for the next call (starting one per call cost more than
+    a quick tool). Python cannot stop a thread: a call that times out keeps its thread, and the
+    pool it ran in is let go so that later calls get a fresh pool and never queue behind it."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pool: concurrent.futures.ThreadPoolExecutor | None = None
+        self._pid = 0
+
+    def submit(
+        self, fn: Any, *args: Any
+    ) -> tuple[concurrent.futures.ThreadPoolExecutor, concurrent.futures.Future[Any]]:
+        with self._lock:
+            if self._pool is None or self._pid != os.getpid():  # a forked worker process starts its own
+                self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=64, thread_name_prefix="awe-tool")
+                self._pid = os.getpid()
+            pool = self._pool
+        return pool, pool.submit(fn, *args)
+
+    def let_go(self, pool: concurrent.futures.ThreadPoolExecutor) -> None:
+        with self._lock:
+            if self._pool is pool:
+                self._pool = None
+        pool.shutdown(wait=False)
+
+
+_threads = _ToolThreads()
+
+
+def _in_tool_thread(spec: ToolSpec, inputs: JSON, ctx: ToolContext) -> JSON:
+    """Run the handler; a database connection it opened (artifacts, usage) is closed after the
+    call, so a kept thread holds none between calls."""
+    try:
+        return spec.handler(inputs, ctx)
+    finally:
+        connections.close_all()
+
+
 def _check(schema: JSON, value: object, what: str, tool: str) -> None:
-    validator = jsonschema.Draft202012Validator(schema)
-    error = best_match(validator.iter_errors(value))
+    error = best_match(_validator(schema).iter_errors(value))
     if error is not None:
         field = ".".join(str(p) for p in error.absolute_path) or None
         where = f" at {field!r}" if field else ""
@@ -48,12 +100,12 @@ def invoke(spec: ToolSpec, inputs: JSON, ctx: ToolContext, timeout_s: float | No
 def _call(spec: ToolSpec, inputs: JSON, ctx: ToolContext, timeout_s: float | None) -> JSON:
     _check(spec.input_schema, inputs, "input", spec.name)
     limit = timeout_s if timeout_s is not None else spec.timeout_s
-    pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix=spec.name)
-    future = pool.submit(spec.handler, inputs, ctx)
+    pool, future = _threads.submit(_in_tool_thread, spec, inputs, ctx)
     try:
         output = future.result(timeout=limit)
     except concurrent.futures.TimeoutError:
         ctx.cancel_event.set()  # cooperative tools stop at their next check
+        _threads.let_go(pool)
         raise TransientToolError(f"{spec.name}: timed out after {limit:g} s") from None
     except ToolError:
         raise
@@ -61,8 +113,6 @@ def _call(spec: ToolSpec, inputs: JSON, ctx: ToolContext, timeout_s: float | Non
         raise TransientToolError(f"{spec.name}: {type(exc).__name__}: {exc}") from exc
     except (ValueError, TypeError, KeyError, OSError) as exc:
         raise PermanentToolError(f"{spec.name}: {type(exc).__name__}: {exc}") from exc
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
     if ctx.cancelled():
         raise CancelledError(f"{spec.name}: cancelled")
     _check(spec.output_schema, output, "output", spec.name)

@@ -1,10 +1,11 @@
 """The runtime's limits on what a tool returns: outputs over AWE_TOOL_OUTPUT_MAX_BYTES are cut
 (the full output goes to an artifact), secrets are redacted from outputs and error messages,
-and a slow tool times out as a transient error."""
+a slow tool times out as a transient error, and tool threads are kept between calls."""
 
 from __future__ import annotations
 
 import json
+import threading
 import time
 from typing import Any
 
@@ -136,3 +137,37 @@ def test_a_slow_tool_times_out_as_transient(ctx):
     with pytest.raises(TransientToolError, match=r"timed out after 0\.1 s"):
         invoke(slow, {}, ctx)
     assert time.monotonic() - start < 1.5
+
+
+def _recording_thread(
+    name: str, seen: list[int], release: threading.Event | None = None, timeout_s: float = 5
+) -> ToolSpec:
+    def handler(inputs: dict[str, Any], c: ToolContext) -> dict[str, Any]:
+        seen.append(threading.get_ident())
+        if release is not None:
+            release.wait(10)
+        return {}
+
+    return ToolSpec(
+        name=name, description="notes its thread", input_schema={"type": "object"}, output_schema={},
+        handler=handler, timeout_s=timeout_s,
+    )  # fmt: skip
+
+
+def test_quick_calls_reuse_one_kept_thread(ctx):
+    seen: list[int] = []
+    for _ in range(3):
+        invoke(_recording_thread("test.quick", seen), {}, ctx)
+    assert len(seen) == 3 and len(set(seen)) == 1
+    assert seen[0] != threading.get_ident()  # not the caller's thread
+
+
+def test_a_tool_still_running_after_its_timeout_does_not_hold_up_the_next_call(ctx, tmp_path):
+    release, hung, after = threading.Event(), [], []
+    try:
+        with pytest.raises(TransientToolError, match="timed out"):
+            invoke(_recording_thread("test.hangs", hung, release, timeout_s=0.1), {}, ctx)
+        invoke(_recording_thread("test.next", after), {}, make_ctx(tmp_path))  # would wait 10 s behind it if queued
+        assert not release.is_set() and after and after[0] != hung[0]
+    finally:
+        release.set()
