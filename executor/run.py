@@ -16,7 +16,7 @@ from executor import dlq
 from executor.bindings import bind
 from executor.heartbeat import Heartbeat, is_stale
 from executor.retry import backoff_s, should_retry
-from executor.scheduling import advance, block_descendants, settle
+from executor.scheduling import advance, block_descendants, settle, settle_if_done
 from jobs import actions, events, sql
 from jobs import usage as usage_of_jobs
 from jobs.models import Job, JobStatus, Task, TaskAttempt, TaskStatus
@@ -47,7 +47,7 @@ def _take_over(task: Task, worker: str) -> Task:
         error_class=ErrorClass.TRANSIENT,
         message=f"worker {task.worker} lost",
     )
-    return move_task(task, S.READY, event={"lost_worker": task.worker, "taken_over_by": worker})
+    return move_task(task, S.READY, held=True, event={"lost_worker": task.worker, "taken_over_by": worker})
 
 
 def _previous_run_is_gone(task: Task) -> bool:
@@ -156,9 +156,11 @@ def execute(task_pk: int, *, worker: str, celery_id: str = "") -> Outcome:
         with transaction.atomic(), events.gathered():
             actions.finish_attempt(attempt, "succeeded")
             done = move_task(lock_task(task.pk), S.SUCCEEDED, held=True, output=output, error="", error_class="")
-            advance(done.job, after=done.key)  # same transaction: no window where children are forgotten
+            maybe_done = advance(done.job, after=done.key)  # same transaction: no child is forgotten
     except IllegalTransition:
         return _superseded(attempt)
+    if maybe_done:
+        settle_if_done(task.job_id)
     return Outcome("ran")
 
 

@@ -70,18 +70,28 @@ def promote_ready(job: Job, *, after: str | None = None) -> list[Task]:
     return move_tasks(ready, S.READY)
 
 
-def advance(job: Job, *, after: str) -> None:
-    """Task ``after`` succeeded: promote its newly ready children, send those the canvas does not
-    carry, and settle the job if nothing is left to run. The caller holds the job's row lock
-    (``lock_task``) and ``job`` was read under it."""
+def advance(job: Job, *, after: str) -> bool:
+    """Task ``after`` succeeded: promote its newly ready children and send those the canvas does
+    not carry. The caller holds the job's row for share and the task's for update (``lock_task``)
+    and ``job`` was read under them.
+
+    Returns whether the job may have nothing left to run (no child was promoted): the caller then
+    calls ``settle_if_done`` after its commit, as settling takes the job's row for update."""
     if job.status != JobStatus.RUNNING:
-        return
+        return False
     promoted = promote_ready(job, after=after)
     to_send = [task for task in promoted if task.dispatch == "advance"]
     if to_send:
         transaction.on_commit(lambda: send(to_send, job.priority))
-    if not promoted:
-        _settle(job)
+    return not promoted
+
+
+def settle_if_done(job_id: uuid.UUID | str) -> None:
+    """After a completion's commit: settle the job if no task of it may still run. The probe takes
+    no lock; of two last completions committing side by side, the later one's probe comes after
+    both commits and sees every task finished."""
+    if not _unfinished(job_id):
+        settle(job_id)
 
 
 def dispatch(job_id: uuid.UUID | str) -> None:
@@ -155,16 +165,16 @@ def settle(job_id: uuid.UUID | str) -> None:
 _UNFINISHED = tuple(sorted(s.value for s in (*TASK_ACTIVE, S.PENDING)))
 
 
-def _unfinished(job: Job) -> bool:
+def _unfinished(job_id: uuid.UUID | str) -> bool:
     """Whether any task of the job may still run: one probe of the (job, status) index, in plain
     SQL (every completion of a task without waiting children runs it)."""
     marks = ", ".join(["%s"] * len(_UNFINISHED))
     where = f"job_id = %s AND status IN ({marks}) LIMIT 1"
-    return bool(sql.select(Task, ("id",), where, [sql.prep(Task, "job", job.pk), *_UNFINISHED]))
+    return bool(sql.select(Task, ("id",), where, [sql.prep(Task, "job", job_id), *_UNFINISHED]))
 
 
 def _settle(job: Job) -> None:
-    if _unfinished(job):
+    if _unfinished(job.pk):
         return  # the common case while a job runs
     counts = dict(Task.objects.filter(job=job).values("status").annotate(n=Count("pk")).values_list("status", "n"))
     # In a running job a cancelled task can only be one a replan dropped.

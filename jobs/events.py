@@ -16,7 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from redis.exceptions import RedisError
 
-from jobs.models import Event, Job
+from jobs.models import Event, EventCounter, Job
 from tools.redact import redact
 
 log = logging.getLogger(__name__)
@@ -73,8 +73,9 @@ _gathering = _Gathering()
 def gathered() -> Iterator[None]:
     """Events recorded inside the block are written together when it ends (in the caller's
     transaction; not at all if it raises): one statement on PostgreSQL for a claim's or a
-    completion's events. Until then they have no ``pk`` or ``seq``. The caller holds the job's row
-    lock already, so writing the counter last changes no lock order."""
+    completion's events. Until then they have no ``pk`` or ``seq``. Writing them last keeps the
+    job's counter row locked only from the block's end to commit: claims and completions, which
+    share the job's row, queue on it for no longer than that (docs/executor.md, Locks)."""
     if _gathering.events is not None:  # nested: the outermost block writes
         yield
         return
@@ -104,10 +105,10 @@ def record_many(job_id: Any, items: list[tuple[str, dict[str, Any], str]]) -> li
 def _write(events: list[Event]) -> None:
     """Number and insert events, and publish them on commit.
 
-    Every state change writes events, so this is plain SQL: a job's counter is bumped once per
-    batch (its row lock orders one job's events by commit and is held to the end of the caller's
-    transaction) and the rows are inserted — on PostgreSQL in one statement (UPDATE inside WITH,
-    which SQLite lacks)."""
+    Every state change writes events, so this is plain SQL: a job's counter (``EventCounter``) is
+    bumped once per batch (its row lock orders one job's events by commit and is held to the end
+    of the caller's transaction) and the rows are inserted — on PostgreSQL in one statement (an
+    upsert inside WITH, which SQLite lacks)."""
     if not events:
         return
     with transaction.atomic(savepoint=False):  # free inside the caller's transaction
@@ -128,15 +129,18 @@ def _job_pk(job_id: Any) -> Any:
     return Job._meta.pk.get_db_prep_value(job_id, connection) if Job._meta.pk else job_id
 
 
+def _bump_sql(n: int) -> str:
+    """Reserve ``n`` sequence numbers of the job given as the parameter (its counter row is made by
+    the first event); returns the last one as ``seq``."""
+    table = EventCounter._meta.db_table
+    return (f"INSERT INTO {table} (job_id, seq) VALUES (%s, {n}) "
+            f"ON CONFLICT (job_id) DO UPDATE SET seq = {table}.seq + excluded.seq RETURNING seq")  # fmt: skip
+
+
 def _bump(cursor: Any, job_pk: Any, n: int) -> int:
-    """Reserve ``n`` sequence numbers of a job; returns the last one."""
-    cursor.execute(
-        f"UPDATE {Job._meta.db_table} SET event_seq = event_seq + %s WHERE id = %s RETURNING event_seq", [n, job_pk]
-    )
-    row = cursor.fetchone()
-    if row is None:
-        raise Job.DoesNotExist(f"no job {job_pk}")
-    return int(row[0])
+    """SQLite: reserve ``n`` sequence numbers of a job; returns the last one."""
+    cursor.execute(_bump_sql(n), [job_pk])
+    return int(cursor.fetchone()[0])
 
 
 def _insert_numbered(events: list[Event]) -> None:
@@ -155,16 +159,13 @@ def _insert_numbered(events: list[Event]) -> None:
             created_at.get_db_prep_save(event.created_at, connection),
         ]
     n = len(events)
-    bump = f"UPDATE {Job._meta.db_table} SET event_seq = event_seq + {n} WHERE id = %s RETURNING event_seq"
     insert = f"INSERT INTO {Event._meta.db_table} (job_id, seq, type, task_key, payload, created_at)"
-    pick = f"SELECT %s, s.event_seq - {n - 1} + v.i, v.type, v.task_key, v.payload, v.created_at"
+    pick = f"SELECT %s, s.seq - {n - 1} + v.i, v.type, v.task_key, v.payload, v.created_at"
     batch = f"(VALUES {', '.join(rows)}) AS v (i, type, task_key, payload, created_at)"
     with connection.cursor() as cursor:
-        cursor.execute(f"WITH s AS ({bump}) {insert} {pick} FROM s, {batch} RETURNING id, seq",
+        cursor.execute(f"WITH s AS ({_bump_sql(n)}) {insert} {pick} FROM s, {batch} RETURNING id, seq",
                        [job_pk, job_pk, *values])  # fmt: skip
         numbered = cursor.fetchall()
-    if len(numbered) != n:
-        raise Job.DoesNotExist(f"no job {events[0].job_id}")
     first = min(seq for _, seq in numbered)
     for pk, seq in numbered:
         events[seq - first].pk, events[seq - first].seq = int(pk), int(seq)

@@ -10,7 +10,7 @@ from django_eventstream.event import Event as StreamEvent
 from django_eventstream.storage import StorageBase
 
 from jobs.events import ALL_JOBS_CHANNEL, event_data, user_channel
-from jobs.models import Event, Job
+from jobs.models import Event, EventCounter, Job
 
 JOB_PREFIX = "job-"
 
@@ -43,7 +43,7 @@ class EventTableStorage(StorageBase):  # type: ignore[misc]
 
     def get_current_id(self, channel: str) -> int:
         job_id = job_id_from_channel(channel)
-        seq = Job.objects.filter(pk=job_id).values_list("event_seq", flat=True).first() if job_id else None
+        seq = EventCounter.objects.filter(job_id=job_id).values_list("seq", flat=True).first() if job_id else None
         return int(seq or 0)
 
 

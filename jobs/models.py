@@ -45,7 +45,6 @@ class Job(models.Model):
     budget = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED)
     error = models.TextField(blank=True, default="")
-    event_seq = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     started_at = models.DateTimeField(null=True, blank=True)
@@ -57,6 +56,11 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return f"{self.id} [{self.status}] {self.goal[:60]}"
+
+    @property
+    def event_seq(self) -> int:
+        """The seq of the job's latest event (0 before the first)."""
+        return EventCounter.objects.filter(job_id=self.pk).values_list("seq", flat=True).first() or 0
 
 
 class Plan(models.Model):
@@ -159,6 +163,18 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.type}"
+
+
+class EventCounter(models.Model):
+    """A job's event counter, in a row of its own: bumped by the last statement of each state
+    change, so it is locked only from there to commit, while claims and completions of one job
+    share the job's row (docs/executor.md, Locks)."""
+
+    job = models.OneToOneField(Job, on_delete=models.CASCADE, primary_key=True, related_name="counter")
+    seq = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.job_id}: {self.seq}"
 
 
 class DeadLetter(models.Model):

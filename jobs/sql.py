@@ -52,9 +52,14 @@ def from_row(model: type[M], values: Sequence[Any]) -> M:
     return model.from_db(connection.alias, [f.attname for f in model._meta.concrete_fields], convert(model, values))
 
 
-def for_update() -> str:
-    """The row-locking suffix of a SELECT on this backend (none on SQLite, which locks the file)."""
-    return " FOR UPDATE" if connection.features.has_select_for_update else ""
+def for_update(*, of: str = "", share: str = "") -> str:
+    """The row-locking suffix of a SELECT on this backend (none on SQLite, which locks the file):
+    every row read, or the rows of table alias ``of``, locked for update; the rows of alias
+    ``share`` locked for share."""
+    if not connection.features.has_select_for_update:
+        return ""
+    shared = f" FOR SHARE OF {share}" if share else ""
+    return f"{shared} FOR UPDATE OF {of}" if of else f"{shared} FOR UPDATE"
 
 
 def select(

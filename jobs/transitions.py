@@ -46,20 +46,27 @@ class IllegalTransition(Exception):
 
 
 def lock_job_of(task: Task) -> None:
-    """Lock order is always job row, then task rows: every event bumps the job's sequence
-    number anyway, and one order means no deadlock between a task move and ``advance``."""
+    """Lock order is always job row, then task rows, then the job's event counter (written last).
+    A move outside a claim or a completion takes the job's row for update: it waits for the
+    claims and completions in flight, which share it (``lock_task``), and holds off new ones."""
     Job.objects.select_for_update().filter(pk=task.job_id).values_list("pk", flat=True).get()
 
 
 def lock_task(task_pk: int) -> Task:
-    """Lock a task's job row, then the task row, and return the task with its job read under the
-    lock (for ``move_task(..., held=True)``): one statement, a join that locks both rows in the
-    one lock order (the job's first: it is first in the FROM list). Plain SQL (``jobs.sql``):
-    every claim and completion starts here."""
+    """A claim's or a completion's locks: the task's job row for share, the task row for update;
+    returns the task with its job read under them (for ``move_task(..., held=True)``).
+
+    One statement, a join, in the one lock order (the job's first: it is first in the FROM
+    list). Claims and completions of one job run side by side; a move that takes the job's row
+    for update (cancel, retry, replan, dispatch, settle, a failure) waits for them, so under
+    this lock the job's status cannot change. Their events must be ``gathered()``: the counter
+    row is the one lock they share, taken by their last statement (docs/executor.md, Locks).
+    Plain SQL (``jobs.sql``): every claim and completion starts here."""
     jobs, tasks = Job._meta.db_table, Task._meta.db_table
     columns = ", ".join([*(f"j.{c}" for c in sql.columns(Job)), *(f"t.{c}" for c in sql.columns(Task))])
+    locks = sql.for_update(of="t", share="j")
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {columns} FROM {jobs} j JOIN {tasks} t ON t.job_id = j.id WHERE t.id = %s{sql.for_update()}",
+        cursor.execute(f"SELECT {columns} FROM {jobs} j JOIN {tasks} t ON t.job_id = j.id WHERE t.id = %s{locks}",
                        [task_pk])  # fmt: skip
         row = cursor.fetchone()
     if row is None:
@@ -118,8 +125,9 @@ def move_task(
 ) -> Task:
     """Move a task to ``to`` and set ``fields`` on it; returns the fresh, saved row.
 
-    ``held=True`` says the caller already holds the job's and the task's row locks in this
-    transaction and ``task`` is that row as read under them (saves two round trips)."""
+    ``held=True`` says the caller already holds the job's (for share or update) and the task's row
+    locks in this transaction and ``task`` is that row as read under them (saves two round
+    trips)."""
     with transaction.atomic(savepoint=False):
         if held:
             locked = task

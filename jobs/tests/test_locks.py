@@ -1,0 +1,103 @@
+"""Row locks on PostgreSQL: claims and completions of one job share the job's row and run side by
+side; a move that takes the job's row for update (cancel, retry, settle) waits for them; the
+job's event counter is locked only from a claim's or a completion's last statement to commit.
+
+A Django shell on a fresh PostgreSQL database holds a claim's locks in one thread and asks for
+another lock in a second thread with a ``lock_timeout``: a lock that would wait fails at once
+instead of hanging the test."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+pytestmark = [pytest.mark.integration, pytest.mark.production]
+
+_SCRIPT = """
+import json, threading
+from django.db import connection, transaction
+from django.db.utils import OperationalError
+from jobs.events import gathered, record
+from jobs.models import JobStatus
+from jobs.tests import factories
+from jobs.transitions import lock_job_of, lock_task, move_job
+
+job, (a, b) = factories.job_with_plan(factories.user(), {"tasks": [
+    {"id": "a", "tool": "core.wait", "inputs": {"seconds": 0}},
+    {"id": "b", "tool": "core.wait", "inputs": {"seconds": 0}},
+]})
+move_job(job, JobStatus.RUNNING)
+ASKS = {
+    "claim of another task": lambda: lock_task(b.pk),
+    "claim of the same task": lambda: lock_task(a.pk),
+    "job for update": lambda: lock_job_of(b),
+    "event": lambda: record(job, "test.asked", task_key="b"),
+}
+
+def case(phase, ask):
+    held, done, seen = threading.Event(), threading.Event(), {}
+
+    def holder():
+        with transaction.atomic():
+            with gathered():
+                lock_task(a.pk)
+                record(job, "test.held", task_key="a")
+                if phase == "mid-claim":
+                    held.set()
+                    done.wait(30)
+            if phase == "events written":
+                held.set()
+                done.wait(30)
+        connection.close()
+
+    def asker():
+        held.wait(30)
+        try:
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL lock_timeout = '1s'")
+                ASKS[ask]()
+            seen["outcome"] = "granted"
+        except OperationalError as exc:
+            seen["outcome"] = "waited"
+        finally:
+            done.set()
+            connection.close()
+
+    threads = [threading.Thread(target=holder), threading.Thread(target=asker)]
+    for t in threads: t.start()
+    for t in threads: t.join(60)
+    return seen.get("outcome", "no answer")
+
+results = {f"{phase}: {ask}": case(phase, ask)
+           for phase in ("mid-claim", "events written") for ask in ASKS}
+print("RESULT " + json.dumps(results))
+"""
+
+
+@pytest.fixture(scope="module")
+def outcomes(module_stack_factory) -> dict[str, str]:
+    run = module_stack_factory("production").manage("shell", "-c", _SCRIPT, check=False)
+    assert run.returncode == 0, run.stderr
+    line = next(line for line in run.stdout.splitlines() if line.startswith("RESULT "))
+    return dict(json.loads(line.removeprefix("RESULT ")))
+
+
+def test_a_claim_of_another_task_of_the_same_job_does_not_wait(outcomes):
+    assert outcomes["mid-claim: claim of another task"] == "granted"
+    assert outcomes["events written: claim of another task"] == "granted"
+
+
+def test_the_same_task_is_claimed_by_one_transaction_at_a_time(outcomes):
+    assert outcomes["mid-claim: claim of the same task"] == "waited"
+
+
+def test_a_move_that_takes_the_job_for_update_waits_for_claims_in_flight(outcomes):
+    assert outcomes["mid-claim: job for update"] == "waited"
+    assert outcomes["events written: job for update"] == "waited"
+
+
+def test_the_event_counter_is_locked_only_from_the_last_statement_to_commit(outcomes):
+    assert outcomes["mid-claim: event"] == "granted"  # the claim's events are not written yet
+    assert outcomes["events written: event"] == "waited"  # numbered in commit order
