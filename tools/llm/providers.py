@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 
 from tools.llm.base import LLMProvider
 from tools.llm.mock import MockProvider
-from tools.llm.openai_provider import OpenAIProvider
+
+if TYPE_CHECKING:  # the openai SDK is imported on first use: most processes never call it
+    from tools.llm.openai_provider import OpenAIProvider
 
 PROVIDERS = ("mock", "openai")
 
@@ -31,6 +35,8 @@ def openai_provider(
 ) -> OpenAIProvider:
     """The endpoint and key of ``OPENAI_*``; model, timeout and retries from ``OPENAI_*`` unless
     given (a second use, such as an evaluator, may pick its own)."""
+    from tools.llm.openai_provider import OpenAIProvider
+
     return OpenAIProvider(
         model=model or settings.OPENAI_MODEL,
         api_key=settings.OPENAI_API_KEY,

@@ -15,9 +15,7 @@ from django.conf import settings
 
 from tools import registry
 from tools.mcp_client.config import ServerConfig, parse_servers
-from tools.mcp_client.discovery import discover
-from tools.mcp_client.session import call_tool
-from tools.spec import ToolSpec
+from tools.spec import JSON, ToolSpec
 
 __all__ = ["SERVERS", "ServerConfig", "call_tool", "discover", "parse_servers"]
 
@@ -40,6 +38,21 @@ def loader(servers: Sequence[ServerConfig], not_before: float = 0.0) -> Callable
         return specs
 
     return load
+
+
+def discover(servers: Sequence[ServerConfig]) -> list[ToolSpec]:
+    """``discovery.discover``. The MCP SDK is imported on first use, not at start-up: a process
+    that never talks to an MCP server (``migrate``, the web server) starts about a second sooner."""
+    from tools.mcp_client import discovery
+
+    return discovery.discover(servers)
+
+
+def call_tool(server: ServerConfig, tool: str, arguments: JSON, cancelled: Callable[[], bool] = lambda: False) -> JSON:
+    """``session.call_tool`` (imported on first use, as ``discover``)."""
+    from tools.mcp_client import session
+
+    return session.call_tool(server, tool, arguments, cancelled)
 
 
 SERVERS = parse_servers(settings.AWE_MCP_SERVERS)
