@@ -112,12 +112,15 @@ class Stack:
         )  # fmt: skip
 
     def stop(self) -> None:
+        """Stop every process; nothing of the stack is kept, so whatever has not exited after a
+        short grace is killed (a worker on the filesystem broker takes 4-10 s to shut down warm)."""
         for proc in self.procs:
             if proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 2
         for proc in self.procs:
             try:
-                proc.wait(timeout=10)
+                proc.wait(timeout=max(0.0, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()

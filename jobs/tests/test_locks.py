@@ -56,7 +56,7 @@ def case(phase, ask):
         try:
             with transaction.atomic():
                 with connection.cursor() as cursor:
-                    cursor.execute("SET LOCAL lock_timeout = '1s'")
+                    cursor.execute("SET LOCAL lock_timeout = '200ms'")
                 ASKS[ask]()
             seen["outcome"] = "granted"
         except OperationalError as exc:
@@ -78,7 +78,8 @@ print("RESULT " + json.dumps(results))
 
 @pytest.fixture(scope="module")
 def outcomes(module_stack_factory) -> dict[str, str]:
-    run = module_stack_factory("production").manage("shell", "-c", _SCRIPT, check=False)
+    stack = module_stack_factory("production", AWE_MCP_SERVERS="[]")  # no MCP discovery when the plan is checked
+    run = stack.manage("shell", "-c", _SCRIPT, check=False)
     assert run.returncode == 0, run.stderr
     line = next(line for line in run.stdout.splitlines() if line.startswith("RESULT "))
     return dict(json.loads(line.removeprefix("RESULT ")))
