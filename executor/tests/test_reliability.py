@@ -220,3 +220,24 @@ def test_a_job_s_max_runtime_cuts_a_long_tool_short_as_a_budget_failure(producti
     assert long["status"] == "failed" and long["error_class"] == "budget" and long["attempts"] == 1
     assert "max_runtime_s of 2 s" in long["error"]
     assert long["duration_s"] < 10
+
+
+def test_siblings_finishing_side_by_side_promote_their_join_once(production):
+    # An "N" (s0 -> x, s0 -> join, s1 -> join) sends x and the join by advance: twelve siblings
+    # finish on eight slots at once and each completion may be the one that promotes the join.
+    stack = running(production, "transient", workers=2)
+    stack.start_worker("w3", concurrency=2)
+    stack.start_worker("w4", concurrency=2)
+    siblings = [f"s{i}" for i in range(12)]
+    plan = {
+        "tasks": [
+            *({"id": s, "tool": "core.wait", "inputs": {"seconds": 0.05}} for s in siblings),
+            {"id": "x", "tool": "core.wait", "inputs": {"seconds": 0}, "depends_on": ["s0"]},
+            {"id": "join", "tool": "core.wait", "inputs": {"seconds": 0}, "depends_on": siblings},
+        ]
+    }
+    job = stack.submit({"goal": "fan-in", "plan": plan})
+    assert stack.wait(job["id"])["status"] == "succeeded", stack.logs()
+    join = tasks_of(stack, job["id"])["join"]
+    assert join["dispatch"] == "advance"
+    assert join["status"] == "succeeded" and join["attempts"] == 1
