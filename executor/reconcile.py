@@ -75,12 +75,12 @@ def _open_attempt(task: Task) -> TaskAttempt | None:
 
 def _recover(job_id: uuid.UUID, lost: list[Task], *, idle: bool) -> None:
     with transaction.atomic():
-        for task in lost:
+        for task in lost:  # the task's lock first, then its attempts: the one lock order
+            move_task(task, S.READY, event={"lost_worker": task.worker, "by": "reconciler"})
             TaskAttempt.objects.filter(task=task, finished_at__isnull=True).update(
                 finished_at=timezone.now(), outcome="lost", error_class=ErrorClass.TRANSIENT,
                 message=f"worker {task.worker} stopped heart-beating",
             )  # fmt: skip
-            move_task(task, S.READY, event={"lost_worker": task.worker, "by": "reconciler"})
         for task in Task.objects.filter(job_id=job_id, status=S.RETRYING) if idle else []:
             move_task(task, S.READY, event={"by": "reconciler", "because": "retry message may be lost"})
         record(job_id, "job.redispatched", {"failed_over": [t.key for t in lost]})

@@ -154,8 +154,8 @@ def execute(task_pk: int, *, worker: str, celery_id: str = "") -> Outcome:
             return _superseded(attempt)
     try:
         with transaction.atomic(), events.gathered():
-            actions.finish_attempt(attempt, "succeeded")
             done = move_task(lock_task(task.pk), S.SUCCEEDED, held=True, output=output, error="", error_class="")
+            actions.finish_attempt(attempt, "succeeded")  # after the task's lock: the one lock order
             maybe_done = advance(done.job, after=done.key)  # same transaction: no child is forgotten
     except IllegalTransition:
         return _superseded(attempt)
@@ -195,8 +195,11 @@ def _failed(task: Task, attempt: TaskAttempt, exc: ToolError) -> Outcome:
     retry = error_class != ErrorClass.CANCELLED and should_retry(
         error_class, policy=settings.AWE_RETRY_POLICY, attempts=task.attempts, max_attempts=task.max_attempts
     )
-    with transaction.atomic():
+
+    def close_attempt() -> None:  # after the task's lock (taken by move_task): the one lock order
         actions.finish_attempt(attempt, "retrying" if retry else "failed", error_class=error_class, message=message)
+
+    with transaction.atomic():
         if retry:
             delay = backoff_s(
                 task.attempts, base_s=settings.AWE_RETRY_BACKOFF_S, cap_s=settings.AWE_RETRY_BACKOFF_MAX_S
@@ -208,13 +211,16 @@ def _failed(task: Task, attempt: TaskAttempt, exc: ToolError) -> Outcome:
                 error_class=error_class,
                 event={"error": message, "error_class": error_class, "retry_in_s": round(delay, 3)},
             )
+            close_attempt()
             return Outcome("retry", retry_in_s=delay)
         if error_class == ErrorClass.CANCELLED:
             move_task(task, S.CANCELLED, error=message, error_class=error_class)
+            close_attempt()
             return Outcome("failed")
         failed = move_task(
             task, S.FAILED, error=message, error_class=error_class, event={"error": message, "error_class": error_class}
         )
+        close_attempt()
         letter = actions.dead_letter(failed, message, error_class)
         block_descendants(failed)
         transaction.on_commit(lambda: dlq.publish(letter))
