@@ -98,6 +98,7 @@ def _claim(task_pk: int, worker: str, celery_id: str) -> Claim | Outcome:
             task,
             S.RUNNING,
             held=True,
+            defer=True,  # nothing below reads the row: written with the claim's events
             worker=worker,
             celery_id=celery_id,
             attempts=task.attempts + 1,
@@ -155,7 +156,7 @@ def execute(task_pk: int, *, worker: str, celery_id: str = "") -> Outcome:
     try:
         with transaction.atomic(), events.gathered():
             done = move_task(lock_task(task.pk), S.SUCCEEDED, held=True, output=output, error="", error_class="")
-            actions.finish_attempt(attempt, "succeeded")  # after the task's lock: the one lock order
+            actions.finish_attempt(attempt, "succeeded", defer=True)  # written last: the one lock order
             maybe_done = advance(done.job, after=done.key)  # same transaction: no child is forgotten
     except IllegalTransition:
         return _superseded(attempt)

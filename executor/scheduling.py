@@ -67,7 +67,7 @@ def promote_ready(job: Job, *, after: str | None = None) -> list[Task]:
     ready = [task for task in pending if all(dep in done for dep in task.depends_on)]
     if free is not None:
         ready = ready[: max(free, 0)]
-    return move_tasks(ready, S.READY)
+    return move_tasks(ready, S.READY, defer=True)  # locked above; written with the events in a completion
 
 
 def advance(job: Job, *, after: str) -> bool:

@@ -126,9 +126,12 @@ def start_attempt(task: Task, worker: str) -> TaskAttempt:
     return sql.create(TaskAttempt(task=task, number=task.attempts, worker=worker, started_at=now, heartbeat_at=now))
 
 
-def finish_attempt(attempt: TaskAttempt, outcome: str, *, error_class: str = "", message: str = "") -> None:
+def finish_attempt(
+    attempt: TaskAttempt, outcome: str, *, error_class: str = "", message: str = "", defer: bool = False
+) -> None:
+    """Close an attempt (``defer``: with the events of the ``gathered()`` block, ``jobs.sql.update``)."""
     changes = {"finished_at": timezone.now(), "outcome": outcome, "error_class": error_class, "message": message[:4000]}
-    sql.update(TaskAttempt, [attempt.pk], changes)
+    sql.update(TaskAttempt, [attempt.pk], changes, defer=defer)
     for name, value in changes.items():
         setattr(attempt, name, value)
 

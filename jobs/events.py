@@ -7,7 +7,7 @@ import itertools
 import json
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from redis.exceptions import RedisError
 
+from jobs import sql
 from jobs.models import Event, EventCounter, Job
 from tools.redact import redact
 
@@ -73,7 +74,8 @@ _gathering = _Gathering()
 def gathered() -> Iterator[None]:
     """Events recorded inside the block are written together when it ends (in the caller's
     transaction; not at all if it raises): one statement on PostgreSQL for a claim's or a
-    completion's events. Until then they have no ``pk`` or ``seq``. Writing them last keeps the
+    completion's events, with the writes the block deferred (``jobs.sql.update(..., defer=True)``).
+    Until then they have no ``pk`` or ``seq``. Writing them last keeps the
     job's counter row locked only from the block's end to commit: claims and completions, which
     share the job's row, queue on it for no longer than that (docs/executor.md, Locks)."""
     if _gathering.events is not None:  # nested: the outermost block writes
@@ -81,11 +83,12 @@ def gathered() -> Iterator[None]:
         return
     _gathering.events = []
     try:
-        yield
+        with sql.deferring() as writes:
+            yield
         events = _gathering.events
     finally:
         _gathering.events = None
-    _write(events)
+    _write(events, writes)
 
 
 def record_many(job_id: Any, items: list[tuple[str, dict[str, Any], str]]) -> list[Event]:
@@ -102,7 +105,7 @@ def record_many(job_id: Any, items: list[tuple[str, dict[str, Any], str]]) -> li
     return events
 
 
-def _write(events: list[Event]) -> None:
+def _write(events: list[Event], writes: Sequence[sql.Write] = ()) -> None:
     """Number and insert events, and publish them on commit.
 
     Every state change writes events, so this is plain SQL: a job's counter (``EventCounter``) is
@@ -110,12 +113,16 @@ def _write(events: list[Event]) -> None:
     of the caller's transaction) and the rows are inserted — on PostgreSQL in one statement (an
     upsert inside WITH, which SQLite lacks)."""
     if not events:
+        sql.run(writes)
         return
     with transaction.atomic(savepoint=False):  # free inside the caller's transaction
+        if connection.vendor != "postgresql":
+            sql.run(writes)
         for _, batch in itertools.groupby(events, key=lambda event: event.job_id):
             of_one_job = list(batch)
             if connection.vendor == "postgresql":
-                _insert_numbered(of_one_job)
+                _insert_numbered(of_one_job, writes)
+                writes = ()  # sent with the first job's events
             else:
                 with connection.cursor() as cursor:
                     first = _bump(cursor, _job_pk(of_one_job[0].job_id), len(of_one_job)) - len(of_one_job) + 1
@@ -143,9 +150,10 @@ def _bump(cursor: Any, job_pk: Any, n: int) -> int:
     return int(cursor.fetchone()[0])
 
 
-def _insert_numbered(events: list[Event]) -> None:
-    """PostgreSQL: bump the counter and insert the events of one job in one statement; sets their
-    ids and sequence numbers."""
+def _insert_numbered(events: list[Event], writes: Sequence[sql.Write] = ()) -> None:
+    """PostgreSQL: bump the counter and insert the events of one job in one statement, with
+    ``writes`` as data-modifying WITH queries (each runs once, whether or not it is read); sets
+    the events' ids and sequence numbers."""
     job_pk = _job_pk(events[0].job_id)
     payload, created_at = Event._meta.get_field("payload"), Event._meta.get_field("created_at")
     rows, values = [], []
@@ -163,8 +171,9 @@ def _insert_numbered(events: list[Event]) -> None:
     pick = f"SELECT %s, s.seq - {n - 1} + v.i, v.type, v.task_key, v.payload, v.created_at"
     batch = f"(VALUES {', '.join(rows)}) AS v (i, type, task_key, payload, created_at)"
     with connection.cursor() as cursor:
-        cursor.execute(f"WITH s AS ({_bump_sql(n)}) {insert} {pick} FROM s, {batch} RETURNING id, seq",
-                       [job_pk, job_pk, *values])  # fmt: skip
+        ahead = "".join(f"w{i} AS ({statement}), " for i, (statement, _) in enumerate(writes))
+        cursor.execute(f"WITH {ahead}s AS ({_bump_sql(n)}) {insert} {pick} FROM s, {batch} RETURNING id, seq",
+                       [*(p for _, params in writes for p in params), job_pk, job_pk, *values])  # fmt: skip
         numbered = cursor.fetchall()
     first = min(seq for _, seq in numbered)
     for pk, seq in numbered:

@@ -9,7 +9,9 @@ Only what a claim or a completion runs per task belongs here; everything else us
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, TypeVar, cast
 
 from django.db import connection
@@ -111,15 +113,53 @@ def _prepared(model: type[Model], values: dict[str, Any]) -> tuple[list[str], li
     return names, params
 
 
-def update(model: type[Model], pks: Sequence[Any], changes: dict[str, Any]) -> None:
-    """``model.objects.filter(pk__in=pks).update(**changes)``."""
+Write = tuple[str, list[Any]]  # a statement and its parameters
+
+
+class _Deferred(threading.local):
+    writes: list[Write] | None = None
+
+
+_deferred = _Deferred()
+
+
+@contextmanager
+def deferring() -> Iterator[list[Write]]:
+    """Collect the writes made with ``update(..., defer=True)`` inside the block instead of running
+    them; the caller runs the list it is given (``jobs.events.gathered`` sends them with the
+    block's events, in one statement on PostgreSQL). Nested blocks add to the outermost one."""
+    if _deferred.writes is not None:
+        yield _deferred.writes
+        return
+    _deferred.writes = []
+    try:
+        yield _deferred.writes
+    finally:
+        _deferred.writes = None
+
+
+def run(writes: Sequence[Write]) -> None:
+    """Run statements one by one."""
+    with connection.cursor() as cursor:
+        for statement, params in writes:
+            cursor.execute(statement, params)
+
+
+def update(model: type[Model], pks: Sequence[Any], changes: dict[str, Any], *, defer: bool = False) -> None:
+    """``model.objects.filter(pk__in=pks).update(**changes)``.
+
+    ``defer=True`` inside a ``deferring()`` block leaves the write to the block's end: only for a
+    row the transaction has locked already and that nothing reads before then."""
     if not pks:
         return
     names, params = _prepared(model, changes)
     marks = ", ".join(["%s"] * len(pks))
     sets = ", ".join(f"{name} = %s" for name in names)
-    with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {model._meta.db_table} SET {sets} WHERE id IN ({marks})", [*params, *pks])
+    write = (f"UPDATE {model._meta.db_table} SET {sets} WHERE id IN ({marks})", [*params, *pks])
+    if defer and _deferred.writes is not None:
+        _deferred.writes.append(write)
+    else:
+        run([write])
 
 
 def create(instance: M) -> M:

@@ -121,13 +121,20 @@ def _times(to: TaskStatus) -> dict[str, Any]:
 
 
 def move_task(
-    task: Task, to: TaskStatus, *, event: dict[str, Any] | None = None, held: bool = False, **fields: Any
+    task: Task,
+    to: TaskStatus,
+    *,
+    event: dict[str, Any] | None = None,
+    held: bool = False,
+    defer: bool = False,
+    **fields: Any,
 ) -> Task:
     """Move a task to ``to`` and set ``fields`` on it; returns the fresh, saved row.
 
     ``held=True`` says the caller already holds the job's (for share or update) and the task's row
     locks in this transaction and ``task`` is that row as read under them (saves two round
-    trips)."""
+    trips). ``defer=True`` (with ``held``, in a ``gathered()`` block whose later statements do not
+    read the row) writes the row with the block's events (``jobs.sql.update``)."""
     with transaction.atomic(savepoint=False):
         if held:
             locked = task
@@ -137,29 +144,33 @@ def move_task(
         previous = locked.status
         allowed = to in TASK_MOVES[previous]
         if allowed:
-            _apply([locked], to, event, fields)
+            _apply([locked], to, event, fields, defer=defer and held)
     if not allowed:
         raise IllegalTransition(f"task {locked.key!r}", previous, to)
     return locked
 
 
-def move_tasks(tasks: list[Task], to: TaskStatus, *, event: dict[str, Any] | None = None) -> list[Task]:
+def move_tasks(
+    tasks: list[Task], to: TaskStatus, *, event: dict[str, Any] | None = None, defer: bool = False
+) -> list[Task]:
     """``move_task(..., held=True)`` for many tasks of one job at once (one UPDATE, one batch of
     events): the caller holds the job's row lock and read ``tasks`` under row locks. Checks every
-    move before writing any."""
+    move before writing any. ``defer`` as ``move_task``'s."""
     for task in tasks:
         if to not in TASK_MOVES[task.status]:
             raise IllegalTransition(f"task {task.key!r}", task.status, to)
-    _apply(tasks, to, event, {})
+    _apply(tasks, to, event, {}, defer=defer)
     return tasks
 
 
-def _apply(tasks: list[Task], to: TaskStatus, event: dict[str, Any] | None, fields: dict[str, Any]) -> None:
+def _apply(
+    tasks: list[Task], to: TaskStatus, event: dict[str, Any] | None, fields: dict[str, Any], *, defer: bool
+) -> None:
     """Write checked moves of tasks of one job: the row changes, then one event per task."""
     if not tasks:
         return
     changes = {"status": to, **_times(to), **fields}
-    sql.update(Task, [task.pk for task in tasks], changes)
+    sql.update(Task, [task.pk for task in tasks], changes, defer=defer)
     record_many(tasks[0].job_id, [(f"task.{to}", {"from": task.status, **(event or {})}, task.key) for task in tasks])
     for task in tasks:
         for name, value in changes.items():

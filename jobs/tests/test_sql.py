@@ -78,3 +78,33 @@ def test_contains_matches_the_text_literally():
     assert matching('"a_b"') == ["c"]
     assert matching('"aXb"') == ["d"]
     assert matching('"a_') == ["c"] and matching("a") == ["c", "d"]
+
+
+def test_a_deferred_update_is_written_with_the_events_at_the_end_of_the_gathered_block():
+    from jobs.events import gathered, record
+
+    job, (a,) = job_with_plan(user(), plan(("a", [])))
+    with transaction.atomic(), gathered():
+        sql.update(Task, [a.pk], {"title": "later"}, defer=True)
+        record(job, "test.deferred")
+        assert Task.objects.get(pk=a.pk).title != "later"  # not yet
+    assert Task.objects.get(pk=a.pk).title == "later"
+    with transaction.atomic(), gathered():
+        sql.update(Task, [a.pk], {"title": "alone"}, defer=True)  # no events: written all the same
+    assert Task.objects.get(pk=a.pk).title == "alone"
+
+
+def test_a_deferred_update_is_dropped_when_the_gathered_block_raises():
+    from jobs.events import gathered
+
+    _, (a,) = job_with_plan(user(), plan(("a", [])))
+    with pytest.raises(RuntimeError), transaction.atomic(), gathered():
+        sql.update(Task, [a.pk], {"title": "never"}, defer=True)
+        raise RuntimeError("boom")
+    assert Task.objects.get(pk=a.pk).title != "never"
+
+
+def test_outside_a_gathered_block_a_deferred_update_is_written_at_once():
+    _, (a,) = job_with_plan(user(), plan(("a", [])))
+    sql.update(Task, [a.pk], {"title": "now"}, defer=True)
+    assert Task.objects.get(pk=a.pk).title == "now"
