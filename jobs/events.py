@@ -112,17 +112,18 @@ def _write(events: list[Event], writes: Sequence[sql.Write] = ()) -> None:
     bumped once per batch (its row lock orders one job's events by commit and is held to the end
     of the caller's transaction) and the rows are inserted — on PostgreSQL in one statement (an
     upsert inside WITH, which SQLite lacks)."""
+    postgres = connection.vendor == "postgresql"
+    if not (events and postgres):
+        sql.run(writes)  # one by one; on PostgreSQL they go with the first job's events
+        writes = ()
     if not events:
-        sql.run(writes)
         return
     with transaction.atomic(savepoint=False):  # free inside the caller's transaction
-        if connection.vendor != "postgresql":
-            sql.run(writes)
         for _, batch in itertools.groupby(events, key=lambda event: event.job_id):
             of_one_job = list(batch)
-            if connection.vendor == "postgresql":
+            if postgres:
                 _insert_numbered(of_one_job, writes)
-                writes = ()  # sent with the first job's events
+                writes = ()
             else:
                 with connection.cursor() as cursor:
                     first = _bump(cursor, _job_pk(of_one_job[0].job_id), len(of_one_job)) - len(of_one_job) + 1

@@ -43,8 +43,7 @@ class EventTableStorage(StorageBase):  # type: ignore[misc]
 
     def get_current_id(self, channel: str) -> int:
         job_id = job_id_from_channel(channel)
-        seq = EventCounter.objects.filter(job_id=job_id).values_list("seq", flat=True).first() if job_id else None
-        return int(seq or 0)
+        return EventCounter.of(job_id) if job_id else 0
 
 
 class JobChannelManager:

@@ -60,7 +60,7 @@ class Job(models.Model):
     @property
     def event_seq(self) -> int:
         """The seq of the job's latest event (0 before the first)."""
-        return EventCounter.objects.filter(job_id=self.pk).values_list("seq", flat=True).first() or 0
+        return EventCounter.of(self.pk)
 
 
 class Plan(models.Model):
@@ -175,6 +175,11 @@ class EventCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job_id}: {self.seq}"
+
+    @staticmethod
+    def of(job_id: uuid.UUID | str) -> int:
+        """The seq of a job's latest event (0 before the first)."""
+        return EventCounter.objects.filter(job_id=job_id).values_list("seq", flat=True).first() or 0
 
 
 class DeadLetter(models.Model):

@@ -225,6 +225,8 @@ def test_a_job_s_max_runtime_cuts_a_long_tool_short_as_a_budget_failure(producti
 def test_siblings_finishing_side_by_side_promote_their_join_once(production):
     # An "N" (s0 -> x, s0 -> join, s1 -> join) sends x and the join by advance: twelve siblings
     # finish on eight slots at once and each completion may be the one that promotes the join.
+    # Eight leaves after the join finish side by side too: each of the last completions probes
+    # after its commit whether the job is done, and one of them must settle it.
     stack = running(production, "transient", workers=2)
     stack.start_worker("w3", concurrency=2)
     stack.start_worker("w4", concurrency=2)
@@ -234,6 +236,7 @@ def test_siblings_finishing_side_by_side_promote_their_join_once(production):
             *({"id": s, "tool": "core.wait", "inputs": {"seconds": 0.05}} for s in siblings),
             {"id": "x", "tool": "core.wait", "inputs": {"seconds": 0}, "depends_on": ["s0"]},
             {"id": "join", "tool": "core.wait", "inputs": {"seconds": 0}, "depends_on": siblings},
+            *({"id": f"l{i}", "tool": "core.wait", "inputs": {"seconds": 0}, "depends_on": ["join"]} for i in range(8)),
         ]
     }
     job = stack.submit({"goal": "fan-in", "plan": plan})
