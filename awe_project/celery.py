@@ -1,6 +1,7 @@
 """The Celery application shared by the web process, workers and beat."""
 
 import os
+import time
 from typing import Any
 
 from celery import Celery, signals
@@ -12,7 +13,13 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks(["executor"])
 
 
-@signals.task_prerun.connect
+# A connection that passed the previous task's end-of-task check less than this long ago is
+# trusted at the next task's start instead of being probed again (a ``SELECT 1`` round trip per
+# task on a busy worker).
+HEALTH_CHECK_AFTER_IDLE_S = 1.0
+_last_check: list[float] = [float("-inf")]
+
+
 @signals.task_postrun.connect
 def recycle_database_connections(task: Any = None, **_: Any) -> None:
     """Treat each task like a web request: close the connection only when it is broken or older
@@ -22,4 +29,22 @@ def recycle_database_connections(task: Any = None, **_: Any) -> None:
         return
     from django.db import close_old_connections
 
-    close_old_connections()
+    close_old_connections()  # also arms the health check (CONN_HEALTH_CHECKS) of the next use
+    _last_check[0] = time.monotonic()
+
+
+@signals.task_prerun.connect
+def check_database_connections(task: Any = None, **_: Any) -> None:
+    """Before a task: a connection idle for a while is health-checked on first use (armed by the
+    last task's end); one the previous task ended with a moment ago was just checked there —
+    it is kept without a second probe."""
+    if task is not None and getattr(task.request, "is_eager", False):
+        return
+    from django.db import close_old_connections, connections
+
+    if time.monotonic() - _last_check[0] >= HEALTH_CHECK_AFTER_IDLE_S:
+        close_old_connections()
+        return
+    for conn in connections.all(initialized_only=True):
+        if conn.connection is not None and not conn.errors_occurred:
+            conn.health_check_done = True  # type: ignore[attr-defined]  # Django keeps no public setter

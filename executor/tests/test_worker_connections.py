@@ -38,3 +38,24 @@ def test_an_old_connection_is_closed_after_a_task():
     connection.close_at = time.monotonic() - 1
     run_one_task_signals()
     assert connection.connection is None
+
+
+def test_a_connection_a_task_ended_with_a_moment_ago_is_not_probed_again(monkeypatch):
+    from awe_project import celery as worker_signals
+
+    connection.ensure_connection()
+    connection.close_at = time.monotonic() + 60
+    connection.health_check_enabled = True  # CONN_HEALTH_CHECKS, as on PostgreSQL (set on connect)
+    signals.task_postrun.send(sender=run_task, task_id="t1", task=run_task)
+    assert connection.health_check_done is False  # armed at the end of a task, as Django does
+    signals.task_prerun.send(sender=run_task, task_id="t2", task=run_task)
+    assert connection.health_check_done is True  # checked at t1's end: no SELECT 1 before t2
+
+    signals.task_postrun.send(sender=run_task, task_id="t2", task=run_task)
+    monkeypatch.setattr(
+        worker_signals, "_last_check", [time.monotonic() - 2 * worker_signals.HEALTH_CHECK_AFTER_IDLE_S]
+    )
+    signals.task_prerun.send(sender=run_task, task_id="t3", task=run_task)
+    assert connection.health_check_done is False  # idle for a while: probed on first use
+    assert connection.connection is not None
+    connection.close()  # the next test connects with the settings' own CONN_HEALTH_CHECKS
