@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import logging
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -14,14 +13,11 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
-from redis.exceptions import RedisError
 
 from jobs import sql
 from jobs.models import Event, EventCounter, Job
+from jobs.publisher import publisher
 from tools.redact import redact
-
-log = logging.getLogger(__name__)
-
 
 ALL_JOBS_CHANNEL = "jobs"  # every job-level event, for staff
 
@@ -182,23 +178,15 @@ def _insert_numbered(events: list[Event], writes: Sequence[sql.Write] = ()) -> N
 
 
 def _publish_all(events: list[Event]) -> None:
-    for event in events:
-        publish(event)
-
-
-def publish(event: Event) -> None:
-    """Send a committed event to live listeners over Redis (production). The row is already the
-    truth: a failed send is logged and the client catches up from the Event table on its next
-    read. Without Redis the web processes tail the Event table themselves (``jobs.live``)."""
+    """Send committed events to live listeners over Redis (production), through this process's
+    publisher thread (``jobs.publisher``): the committer does not wait for Redis. Without Redis
+    the web processes tail the Event table themselves (``jobs.live``)."""
     from django.conf import settings
-    from django_eventstream import send_event
 
     if not getattr(settings, "EVENTSTREAM_REDIS", None):
         return
-    try:
+    messages = []
+    for event in events:
         data = event_data(event)
-        send_event(job_channel(event.job_id), event.type, data, json_encode=False)
-        for channel in user_channels_of(event):
-            send_event(channel, event.type, data, json_encode=False)
-    except (OSError, ConnectionError, RedisError) as exc:
-        log.warning("live publish of event %s #%s failed: %s", event.job_id, event.seq, exc)
+        messages += [(channel, event.type, data) for channel in (job_channel(event.job_id), *user_channels_of(event))]
+    publisher.put(messages)
