@@ -352,6 +352,11 @@ if AWE_RETRY_POLICY not in {"transient", "any", "none"}:
 AWE_RETRY_BACKOFF_S = env.float("AWE_RETRY_BACKOFF_S", default=1.0)
 AWE_RETRY_BACKOFF_MAX_S = env.float("AWE_RETRY_BACKOFF_MAX_S", default=60.0)
 AWE_DLQ_ENABLED = env.bool("AWE_DLQ_ENABLED", default=True)
+# Celery carries what follows a task in its message: a canvas ends where one message would carry
+# more tasks than this, and the rest is sent in segments as it becomes ready (0: no bound).
+AWE_CANVAS_MAX_TASKS = env.int("AWE_CANVAS_MAX_TASKS", default=32)
+if AWE_CANVAS_MAX_TASKS < 0:
+    raise environ.ImproperlyConfigured(f"AWE_CANVAS_MAX_TASKS={AWE_CANVAS_MAX_TASKS}; use 0 (no bound) or more")
 # Replan a job once, automatically, when a task fails for good.
 AWE_AUTO_REPLAN_ON_FAILURE = env.bool("AWE_AUTO_REPLAN_ON_FAILURE", default=False)
 # A running attempt beats this often; three missed beats mean its worker is gone.

@@ -6,15 +6,18 @@ import logging
 import uuid
 from collections.abc import Iterable
 
+from celery.canvas import Signature
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count
 
 from executor.routing import celery_priority, message_options
 from jobs import sql
+from jobs.events import record
 from jobs.models import TASK_ACTIVE, Job, JobStatus, Task, TaskStatus
 from jobs.transitions import move_job, move_task, move_tasks
-from planner.compile import compile_dag
+from planner.compile import Compiled, compile_dag
+from planner.dag import topological_order
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +86,8 @@ def advance(job: Job, *, after: str) -> bool:
     to_send = [task for task in promoted if task.dispatch == "advance"]
     if to_send:
         transaction.on_commit(lambda: send(to_send, job.priority))
+    if any(task.dispatch == "later" for task in promoted):
+        transaction.on_commit(lambda: send_later(job.pk))
     return not promoted
 
 
@@ -115,19 +120,64 @@ def dispatch(job_id: uuid.UUID | str) -> None:
         if max_parallel(job) is not None:
             forced = set(waiting)  # a canvas cannot hold back ready tasks: advance fills free slots
         parents = {k: [d for d in t.depends_on if d in waiting] for k, t in waiting.items() if k not in forced}
-        compiled = compile_dag(parents, lambda key: _signature(waiting[key], job.priority))
-        advance_keys = compiled.advance | forced
-        Task.objects.filter(job=job, key__in=advance_keys).update(dispatch="advance")
-        Task.objects.filter(job=job, key__in=waiting.keys() - advance_keys).update(dispatch="canvas")
+        compiled = _compile(job, parents, waiting, advance=forced)
         to_send = [task for task in promote_ready(job) if task.dispatch == "advance"]
-        canvas = compiled.canvas
+        _send_on_commit(job, compiled.canvas, to_send)
 
-        def send_all() -> None:
-            if canvas is not None:
-                canvas.apply_async(priority=celery_priority(job.priority))
-            send(to_send, job.priority)
 
-        transaction.on_commit(send_all)
+def send_later(job_id: uuid.UUID | str) -> None:
+    """After a completion promoted tasks left for later (``AWE_CANVAS_MAX_TASKS``): compile the
+    next segment — those tasks and what follows them, as far as it depends on nothing still to
+    run elsewhere — and send it. Under the job's lock, so two completions send a segment once."""
+    with transaction.atomic():
+        job = Job.objects.select_for_update().get(pk=job_id)
+        if job.status != JobStatus.RUNNING:
+            return
+        tasks = list(Task.objects.filter(job=job).only(*_WAITING))
+        status = {t.key: t.status for t in tasks}
+        by_key = {t.key: t for t in tasks}
+        segment: dict[str, Task] = {}  # later tasks whose parents succeeded or are in the segment
+        for key in topological_order({t.key: set(t.depends_on) & status.keys() for t in tasks}):
+            task = by_key[key]
+            waiting = task.dispatch == "later" and task.status in (S.PENDING, S.READY)
+            if waiting and all(status.get(d, S.SUCCEEDED) == S.SUCCEEDED or d in segment for d in task.depends_on):
+                segment[key] = task
+        if not any(t.status == S.READY for t in segment.values()):
+            return  # another completion sent it
+        parents = {k: [d for d in t.depends_on if d in segment] for k, t in segment.items()}
+        compiled = _compile(job, parents, segment)
+        ready = [t for t in segment.values() if t.status == S.READY]
+        record(job, "plan.segment_sent", {
+            "tasks": len(segment) - len(compiled.later),
+            "first": sorted(t.key for t in ready)[:20],
+            "later": len(compiled.later),
+        })  # fmt: skip
+        _send_on_commit(job, compiled.canvas, [t for t in ready if t.key in compiled.advance])
+
+
+def _compile(
+    job: Job, parents: dict[str, list[str]], waiting: dict[str, Task], advance: Iterable[str] = ()
+) -> Compiled:
+    """Compile waiting tasks into a canvas and record how each will be sent."""
+    bound = settings.AWE_CANVAS_MAX_TASKS or None
+    compiled = compile_dag(parents, lambda key: _signature(waiting[key], job.priority), max_carried=bound)
+    advance_keys = compiled.advance | set(advance)
+    for how, keys in (("advance", advance_keys), ("later", compiled.later - advance_keys)):
+        Task.objects.filter(job=job, key__in=keys).update(dispatch=how)
+    in_canvas = waiting.keys() - advance_keys - compiled.later
+    Task.objects.filter(job=job, key__in=in_canvas).update(dispatch="canvas")
+    for key, task in waiting.items():
+        task.dispatch = "advance" if key in advance_keys else "later" if key in compiled.later else "canvas"
+    return compiled
+
+
+def _send_on_commit(job: Job, canvas: Signature | None, tasks: list[Task]) -> None:
+    def send_all() -> None:
+        if canvas is not None:
+            canvas.apply_async(priority=celery_priority(job.priority))
+        send(tasks, job.priority)
+
+    transaction.on_commit(send_all)
 
 
 def descendants(tasks: Iterable[Task], key: str) -> set[str]:

@@ -89,7 +89,10 @@ class Task(models.Model):
     inputs = models.JSONField(default=dict)
     depends_on = models.JSONField(default=list, help_text="Plan-local ids of every parent")
     dispatch = models.CharField(
-        max_length=8, default="canvas", help_text="canvas: sent by the compiled canvas; advance: sent on completion"
+        max_length=8,
+        default="canvas",
+        help_text="canvas: sent by the compiled canvas; advance: sent on completion; "
+        "later: sent in a canvas segment of its own when it becomes ready",
     )
     status = models.CharField(max_length=16, choices=TaskStatus.choices, default=TaskStatus.PENDING)
     attempts = models.PositiveIntegerField(default=0)

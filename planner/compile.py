@@ -5,7 +5,13 @@ compositions. Orders that are series-parallel compile to one canvas with no fals
 dependency. A part that is not (an "N": a→c, b→c, b→d) cannot be written as a canvas
 without adding or dropping a dependency, so it — and everything that must wait for it —
 is left to *advance*: the executor dispatches those tasks from completion, as soon as their
-own parents have succeeded. ``compile_dag`` returns both parts.
+own parents have succeeded.
+
+Celery carries what follows a task in the task's own message (the rest of a chain, the body of a
+chord), so a long job compiled whole sends messages that grow with the job. With ``max_carried``
+a canvas ends at the series boundary where a message would carry more tasks than that; what
+follows is *later*: compiled into a canvas of its own when its first tasks become ready.
+``compile_dag`` returns all three parts.
 """
 
 from __future__ import annotations
@@ -26,18 +32,27 @@ MakeSig = Callable[[str], Signature]
 class Compiled:
     canvas: Signature | None
     advance: set[str] = field(default_factory=set)
+    later: set[str] = field(default_factory=set)
 
 
 @dataclass
 class _Part:
-    """A compiled piece: its canvas (if any) and whether every node of it is in the canvas."""
+    """A compiled piece: its canvas (if any), the nodes left out of it, how many tasks it holds
+    and how many the largest of its messages carries (its own task included)."""
 
     canvas: Signature | None
-    advance: set[str]
+    advance: set[str] = field(default_factory=set)
+    later: set[str] = field(default_factory=set)
+    total: int = 0
+    carried: int = 0
 
     @property
     def complete(self) -> bool:
-        return not self.advance
+        return not (self.advance or self.later)
+
+
+def _later(nodes: Sequence[str]) -> _Part:
+    return _Part(None, later=set(nodes))
 
 
 def _components(nodes: Sequence[str], parents: Mapping[str, set[str]]) -> list[list[str]]:
@@ -70,38 +85,71 @@ def _series_split(nodes: Sequence[str], anc: Mapping[str, set[str]]) -> int | No
     return None
 
 
-def _compile(
-    nodes: Sequence[str], parents: Mapping[str, set[str]], anc: Mapping[str, set[str]], make_sig: MakeSig
-) -> _Part:
+def _compile(nodes: Sequence[str], ctx: _Context, budget: int | None) -> _Part:
+    """Compile ``nodes`` into at most ``budget`` canvas tasks (any number when None); a message
+    never carries more than ``ctx.max_carried``."""
+    if budget is not None and budget < 1:
+        return _later(nodes)
     if len(nodes) == 1:
-        return _Part(make_sig(nodes[0]), set())
-    components = _components(nodes, parents)
+        return _Part(ctx.make_sig(nodes[0]), total=1, carried=1)
+    components = _components(nodes, ctx.parents)
     if len(components) > 1:
-        parts = [_compile(c, parents, anc, make_sig) for c in components]
+        parts = [_compile(c, ctx, None) for c in components]
+        if budget is not None and sum(p.total for p in parts) > budget:
+            return _later(nodes)  # a parallel block is carried whole or not at all
         sigs = [p.canvas for p in parts if p.canvas is not None]
-        canvas = group(sigs) if len(sigs) > 1 else (sigs[0] if sigs else None)
-        return _Part(canvas, set().union(*(p.advance for p in parts)))
-    k = _series_split(nodes, anc)
+        return _Part(
+            group(sigs) if len(sigs) > 1 else (sigs[0] if sigs else None),
+            advance=set().union(*(p.advance for p in parts)),
+            later=set().union(*(p.later for p in parts)),
+            total=sum(p.total for p in parts),
+            carried=max(p.carried for p in parts),
+        )
+    k = _series_split(nodes, ctx.anc)
     if k is None:
         # Connected but not series-parallel: dispatched from completion.
-        return _Part(None, set(nodes))
-    head = _compile(nodes[:k], parents, anc, make_sig)
-    if not head.complete:
-        # What follows must wait for tasks outside the canvas.
-        return _Part(head.canvas, head.advance | set(nodes[k:]))
-    tail = _compile(nodes[k:], parents, anc, make_sig)
-    sigs = [s for s in (head.canvas, tail.canvas) if s is not None]
-    return _Part(chain(*sigs) if len(sigs) > 1 else sigs[0], tail.advance)
+        return _Part(None, advance=set(nodes))
+    head = _compile(nodes[:k], ctx, budget)
+    if head.canvas is None and not head.advance:
+        return _later(nodes)
+    if head.advance:  # what follows must wait for tasks outside the canvas
+        return _Part(head.canvas, head.advance | set(nodes[k:]), head.later, head.total, head.carried)
+    if head.later:
+        return _Part(head.canvas, later=head.later | set(nodes[k:]), total=head.total, carried=head.carried)
+    # Every message of the head carries the whole tail.
+    room = None if ctx.max_carried is None else ctx.max_carried - head.carried
+    if budget is not None:
+        room = budget - head.total if room is None else min(room, budget - head.total)
+    tail = _compile(nodes[k:], ctx, room)
+    if tail.canvas is None:
+        return _Part(head.canvas, tail.advance, tail.later, head.total, head.carried)
+    assert head.canvas is not None
+    return _Part(
+        chain(head.canvas, tail.canvas),
+        tail.advance,
+        tail.later,
+        head.total + tail.total,
+        head.carried + tail.total,
+    )
 
 
-def compile_dag(parents: Mapping[str, Sequence[str]], make_sig: MakeSig) -> Compiled:
-    """Compile ``{task: [parents]}`` (parents outside the map count as done) into a canvas."""
+@dataclass(frozen=True)
+class _Context:
+    parents: Mapping[str, set[str]]
+    anc: Mapping[str, set[str]]
+    make_sig: MakeSig
+    max_carried: int | None
+
+
+def compile_dag(parents: Mapping[str, Sequence[str]], make_sig: MakeSig, max_carried: int | None = None) -> Compiled:
+    """Compile ``{task: [parents]}`` (parents outside the map count as done) into a canvas whose
+    messages carry at most ``max_carried`` tasks each (no bound when None)."""
     graph = {n: {p for p in ps if p in parents} for n, ps in parents.items()}
     if not graph:
-        return Compiled(None, set())
+        return Compiled(None)
     order = topological_order(graph)
-    part = _compile(order, graph, ancestors(graph), make_sig)
-    return Compiled(part.canvas, part.advance)
+    part = _compile(order, _Context(graph, ancestors(graph), make_sig, max_carried), None)
+    return Compiled(part.canvas, part.advance, part.later)
 
 
 def waits_for(canvas: Any) -> dict[str, set[str]]:

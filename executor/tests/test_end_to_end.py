@@ -99,3 +99,24 @@ def test_the_event_stream_replays_history_and_resumes_after_last_event_id(stack)
 
     resumed = _sse(stack, job["id"], **{"Last-Event-ID": f"{channel}:5"})
     assert [e["data"]["seq"] for e in resumed] == list(range(6, len(history) + 1))
+
+
+@pytest.mark.parametrize("footprint", ["embedded", pytest.param("production", marks=pytest.mark.production)])
+def test_a_long_job_runs_in_bounded_canvas_segments_in_plan_order(stack_factory, footprint):
+    # Messages carry at most 3 tasks: the chain and the fan-out below go in several segments.
+    stack = stack_factory(footprint, AWE_CANVAS_MAX_TASKS="3")
+    stack.start_web()
+    stack.start_worker()
+    chain = [{"id": f"c{i}", "tool": "core.wait", "inputs": {"seconds": 0}, "depends_on": [f"c{i - 1}"] if i else []}
+             for i in range(8)]  # fmt: skip
+    fan = [{"id": f"f{i}", "tool": "core.wait", "inputs": {"seconds": 0}, "depends_on": ["c7"]} for i in range(5)]
+    join = {"id": "j", "tool": "core.wait", "inputs": {"seconds": 0}, "depends_on": [f["id"] for f in fan]}
+    job = stack.submit({"goal": "segments", "plan": {"tasks": [*chain, *fan, join]}})
+    assert stack.wait(job["id"])["status"] == "succeeded", stack.logs()
+    t = _times(stack, job["id"])
+    for task in [*chain, *fan, join]:
+        for parent in task["depends_on"]:
+            assert t[parent][1] <= t[task["id"]][0], (parent, task["id"])
+    segments = [e["data"]["payload"]["first"] for e in _sse(stack, job["id"]) if e["event"] == "plan.segment_sent"]
+    # c0-c2 in the first canvas, then c3-c5, c6 + c7 (c6 would carry 7 more), the fan-out + join
+    assert segments == [["c3"], ["c6"], ["f0", "f1", "f2", "f3", "f4"]], segments

@@ -7,7 +7,7 @@ import pytest
 from django.db import transaction
 
 from executor.scheduling import promote_ready
-from jobs.models import Job, JobStatus, Task, TaskStatus
+from jobs.models import Event, Job, JobStatus, Task, TaskStatus
 from jobs.tests.factories import job_with_plan, user
 
 pytestmark = pytest.mark.django_db
@@ -87,3 +87,60 @@ def test_a_task_of_a_chain_runs_in_a_fixed_number_of_statements(django_assert_ma
     with django_assert_max_num_queries(17):
         assert execute(b, worker="w").status == "ran"
     assert statuses(job) == {"a": "succeeded", "b": "succeeded", "c": "ready"}
+
+
+def dispatched(job: Job) -> dict[str, str]:
+    return dict(Task.objects.filter(job=job).values_list("key", "dispatch"))
+
+
+def sent_keys(canvas: object) -> list[str]:
+    from planner.compile import waits_for
+
+    pks = {int(pk) for pk in waits_for(canvas)}
+    return sorted(Task.objects.filter(pk__in=pks).values_list("key", flat=True))
+
+
+def test_a_long_chain_is_sent_in_segments_as_it_becomes_ready(
+    settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    from executor import scheduling
+
+    settings.AWE_CANVAS_MAX_TASKS = 2
+    sent: list[list[str]] = []
+    monkeypatch.setattr(scheduling, "_send_on_commit", lambda job, canvas, tasks: sent.append(sent_keys(canvas)))
+    keys = ["a", "b", "c", "d", "e"]
+    job, _ = job_with_plan(user(), {"tasks": [wait(k, *keys[i - 1 : i]) for i, k in enumerate(keys)]})
+    Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING)
+
+    scheduling.dispatch(job.pk)
+    assert sent == [["a", "b"]]  # a's message carries b: two tasks
+    assert dispatched(job) == {"a": "canvas", "b": "canvas", "c": "later", "d": "later", "e": "later"}
+
+    succeed(job, "a", "b")
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        scheduling.advance(Job.objects.get(pk=job.pk), after="b")  # c is ready: its segment goes
+    assert sent == [["a", "b"], ["c", "d"]]
+    assert dispatched(job) == {"a": "canvas", "b": "canvas", "c": "canvas", "d": "canvas", "e": "later"}
+    [event] = Event.objects.filter(job=job, type="plan.segment_sent")
+    assert event.payload == {"tasks": 2, "first": ["c"], "later": 1}
+
+    scheduling.send_later(job.pk)  # a second completion's call finds nothing left to send
+    assert len(sent) == 2
+
+
+def test_a_later_segment_waits_for_every_parent_outside_it(settings, monkeypatch):
+    from executor import scheduling
+
+    settings.AWE_CANVAS_MAX_TASKS = 1  # every series step starts a segment
+    sent: list[list[str]] = []
+    monkeypatch.setattr(scheduling, "_send_on_commit", lambda job, canvas, tasks: sent.append(sent_keys(canvas)))
+    plan = {"tasks": [wait("a"), wait("b", "a"), wait("x"), wait("y", "x"), wait("j", "b", "y")]}
+    job, _ = job_with_plan(user(), plan)
+    Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING)
+    scheduling.dispatch(job.pk)
+    assert sent == [["a", "x"]]
+    succeed(job, "a")
+    Task.objects.filter(job=job, key="b").update(status=S.READY)
+    scheduling.send_later(job.pk)
+    assert sent[-1] == ["b"]  # not j: it also waits for y, which has not run
+    assert dispatched(job)["j"] == "later"

@@ -22,15 +22,34 @@ def make_sig(key: str):
     return run.si(key)
 
 
-def exact(parents: dict[str, list[str]]) -> None:
-    compiled = compile_dag(parents, make_sig)
+def exact(parents: dict[str, list[str]], max_carried: int | None = None) -> set[str]:
+    """Compile and check the canvas: a task waits for exactly its ancestors, none of them left
+    to advance or later, and no message carries more than ``max_carried`` tasks. Returns the
+    tasks left for later."""
+    compiled = compile_dag(parents, make_sig, max_carried)
     waits = waits_for(compiled.canvas)
-    anc = ancestors({k: set(v) for k, v in parents.items()})
-    assert set(waits) | compiled.advance == set(parents)
-    assert not set(waits) & compiled.advance
+    anc = ancestors({k: {p for p in v if p in parents} for k, v in parents.items()})
+    left = compiled.advance | compiled.later
+    assert set(waits) | left == set(parents)
+    assert not set(waits) & left and not compiled.advance & compiled.later
     for task, waited in waits.items():
         assert waited == anc[task], (task, waited, anc[task])
-        assert not anc[task] & compiled.advance
+        assert not anc[task] & left
+        if max_carried is not None:  # its message carries the tasks that wait for it
+            assert 1 + sum(task in w for w in waits.values()) <= max_carried
+    return compiled.later
+
+
+def segments(parents: dict[str, list[str]], max_carried: int) -> int:
+    """Run the plan as the executor does, segment by segment: when a segment has run, what it
+    left for later is compiled next (its parents outside count as done). Returns how many."""
+    rounds, remaining = 0, dict(parents)
+    while remaining:
+        later = exact(remaining, max_carried)
+        assert len(later) < len(remaining)  # every segment runs something
+        remaining = {k: v for k, v in remaining.items() if k in later}
+        rounds += 1
+    return rounds
 
 
 def test_a_chain_compiles_to_a_chain():
@@ -59,6 +78,27 @@ def test_only_what_follows_an_n_goes_to_advance():
     exact(parents)
 
 
+def test_a_long_chain_is_sent_in_segments_of_bounded_messages():
+    parents = {f"n{i}": [f"n{i - 1}"] if i else [] for i in range(100)}
+    compiled = compile_dag(parents, make_sig, max_carried=32)
+    assert isinstance(compiled.canvas, _chain) and len(compiled.canvas.tasks) == 32
+    assert compiled.later == {f"n{i}" for i in range(32, 100)}
+    assert segments(parents, 32) == 4
+
+
+def test_a_wide_group_is_never_cut():
+    parents = {f"n{i}": [] for i in range(500)}
+    compiled = compile_dag(parents, make_sig, max_carried=8)
+    assert compiled.later == set() and len(compiled.canvas.tasks) == 500
+
+
+def test_a_wide_block_that_a_message_cannot_carry_starts_a_segment():
+    parents = {"s": [], **{f"w{i}": ["s"] for i in range(20)}, "join": [f"w{i}" for i in range(20)]}
+    compiled = compile_dag(parents, make_sig, max_carried=8)
+    assert compiled.later == {*(f"w{i}" for i in range(20)), "join"}  # s would carry all 21
+    assert segments(parents, 8) == 2  # then a chord: each w carries only the join
+
+
 @st.composite
 def random_dags(draw):
     n = draw(st.integers(min_value=1, max_value=60))
@@ -72,6 +112,12 @@ def random_dags(draw):
 @given(random_dags())
 def test_random_dags_compile_exactly(parents):
     exact(parents)
+
+
+@settings(max_examples=150, deadline=None)
+@given(random_dags(), st.integers(min_value=1, max_value=12))
+def test_random_dags_run_exactly_in_bounded_segments(parents, max_carried):
+    segments(parents, max_carried)
 
 
 @st.composite
@@ -102,3 +148,5 @@ def test_series_parallel_dags_need_no_advance(sp):
     parents = sp[0]
     assert compile_dag(parents, make_sig).advance == set()
     exact(parents)
+    assert compile_dag(parents, make_sig, max_carried=4).advance == set()  # cut, never advance
+    segments(parents, 4)
