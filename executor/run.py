@@ -16,7 +16,7 @@ from executor import dlq
 from executor.bindings import bind
 from executor.heartbeat import Heartbeat, is_stale
 from executor.retry import backoff_s, should_retry
-from executor.scheduling import advance, block_descendants, settle, settle_if_done
+from executor.scheduling import advance, block_descendants, max_parallel, settle, settle_if_done
 from jobs import actions, events, sql
 from jobs import usage as usage_of_jobs
 from jobs.models import Job, JobStatus, Task, TaskAttempt, TaskStatus
@@ -155,7 +155,11 @@ def execute(task_pk: int, *, worker: str, celery_id: str = "") -> Outcome:
             return _superseded(attempt)
     try:
         with transaction.atomic(), events.gathered():
-            done = move_task(lock_task(task.pk), S.SUCCEEDED, held=True, output=output, error="", error_class="")
+            locked = lock_task(task.pk)
+            # Nothing below reads this row, so its move goes with the events; but a cap on tasks
+            # in flight counts the running ones, and this one must no longer be among them.
+            uncapped = max_parallel(locked.job) is None
+            done = move_task(locked, S.SUCCEEDED, held=True, defer=uncapped, output=output, error="", error_class="")
             actions.finish_attempt(attempt, "succeeded", defer=True)  # written last: the one lock order
             maybe_done = advance(done.job, after=done.key)  # same transaction: no child is forgotten
     except IllegalTransition:

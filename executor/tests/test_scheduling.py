@@ -80,10 +80,11 @@ def test_a_task_of_a_chain_runs_in_a_fixed_number_of_statements(django_assert_ma
         promote_ready(Job.objects.select_for_update().get(pk=job.pk))
     assert execute(Task.objects.get(job=job, key="a").pk, worker="w").status == "ran"
     b = Task.objects.get(job=job, key="b").pk
-    # 8 statements on PostgreSQL, where the deferred writes (the move to running, the attempt
-    # closed, the child promoted) go with the events; SQLite runs them one by one (+3), numbers
-    # each batch of events in two statements instead of one (+2), and the test's transaction
-    # turns the claim's and the completion's BEGIN/COMMIT into 4 savepoint statements: 17.
+    # 7 statements on PostgreSQL, where the deferred writes (the move to running, the move to
+    # succeeded, the attempt closed, the child promoted) go with the events; SQLite runs them one
+    # by one (+4), numbers each batch of events in two statements instead of one (+2), and the
+    # test's transaction turns the claim's and the completion's BEGIN/COMMIT into 4 savepoint
+    # statements: 17.
     with django_assert_max_num_queries(17):
         assert execute(b, worker="w").status == "ran"
     assert statuses(job) == {"a": "succeeded", "b": "succeeded", "c": "ready"}
