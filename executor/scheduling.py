@@ -128,29 +128,36 @@ def dispatch(job_id: uuid.UUID | str) -> None:
 def send_later(job_id: uuid.UUID | str) -> None:
     """After a completion promoted tasks left for later (``AWE_CANVAS_MAX_TASKS``): compile the
     next segment — those tasks and what follows them, as far as it depends on nothing still to
-    run elsewhere — and send it. Under the job's lock, so two completions send a segment once."""
+    run elsewhere — and send it. Under the job's lock, so two completions send a segment once.
+
+    Only a window of what follows is compiled: every ready task, then the others in topological
+    order up to one segment's worth. The window holds each task's waiting ancestors, so the
+    canvas is as exact as one compiled from all of them, and a long job pays for each segment
+    in proportion to the segment, not to the job."""
     with transaction.atomic():
         job = Job.objects.select_for_update().get(pk=job_id)
         if job.status != JobStatus.RUNNING:
             return
-        tasks = list(Task.objects.filter(job=job).only(*_WAITING))
-        status = {t.key: t.status for t in tasks}
-        by_key = {t.key: t for t in tasks}
-        segment: dict[str, Task] = {}  # later tasks whose parents succeeded or are in the segment
-        for key in topological_order({t.key: set(t.depends_on) & status.keys() for t in tasks}):
-            task = by_key[key]
-            waiting = task.dispatch == "later" and task.status in (S.PENDING, S.READY)
-            if waiting and all(status.get(d, S.SUCCEEDED) == S.SUCCEEDED or d in segment for d in task.depends_on):
-                segment[key] = task
-        if not any(t.status == S.READY for t in segment.values()):
+        rows = list(Task.objects.filter(job=job).values_list("key", "status", "dispatch", "depends_on"))
+        status = {key: status for key, status, _, _ in rows}
+        later = {key: deps for key, st, how, deps in rows if how == "later" and st in (S.PENDING, S.READY)}
+        bound = settings.AWE_CANVAS_MAX_TASKS
+        room = bound or len(later)
+        window: set[str] = set()  # later tasks whose parents succeeded or are in the window
+        for key in topological_order({key: set(deps) & later.keys() for key, deps in later.items()}):
+            ready_or_room = status[key] == S.READY or len(window) < room
+            if ready_or_room and all(status.get(d, S.SUCCEEDED) == S.SUCCEEDED or d in window for d in later[key]):
+                window.add(key)
+        if not any(status[key] == S.READY for key in window):
             return  # another completion sent it
+        segment = {t.key: t for t in Task.objects.filter(job=job, key__in=window).only(*_WAITING)}
         parents = {k: [d for d in t.depends_on if d in segment] for k, t in segment.items()}
         compiled = _compile(job, parents, segment)
         ready = [t for t in segment.values() if t.status == S.READY]
         record(job, "plan.segment_sent", {
             "tasks": len(segment) - len(compiled.later),
             "first": sorted(t.key for t in ready)[:20],
-            "later": len(compiled.later),
+            "later": len(later) - len(segment) + len(compiled.later),
         })  # fmt: skip
         _send_on_commit(job, compiled.canvas, [t for t in ready if t.key in compiled.advance])
 

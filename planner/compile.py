@@ -37,14 +37,22 @@ class Compiled:
 
 @dataclass
 class _Part:
-    """A compiled piece: its canvas (if any), the nodes left out of it, how many tasks it holds
-    and how many the largest of its messages carries (its own task included)."""
+    """A compiled piece: its canvas as the steps of a series (none, one, or a chain's), the nodes
+    left out of it, how many tasks it holds and how many the largest of its messages carries
+    (its own task included). Series are kept as flat lists and made a ``chain`` once, where they
+    are used: Celery's ``chain(head, tail)`` copies the tail, so nesting them is quadratic."""
 
-    canvas: Signature | None
+    steps: list[Signature] = field(default_factory=list)
     advance: set[str] = field(default_factory=set)
     later: set[str] = field(default_factory=set)
     total: int = 0
     carried: int = 0
+
+    @property
+    def canvas(self) -> Signature | None:
+        if len(self.steps) < 2:
+            return self.steps[0] if self.steps else None
+        return chain(*self.steps)
 
     @property
     def complete(self) -> bool:
@@ -52,7 +60,7 @@ class _Part:
 
 
 def _later(nodes: Sequence[str]) -> _Part:
-    return _Part(None, later=set(nodes))
+    return _Part(later=set(nodes))
 
 
 def _components(nodes: Sequence[str], parents: Mapping[str, set[str]]) -> list[list[str]]:
@@ -91,15 +99,15 @@ def _compile(nodes: Sequence[str], ctx: _Context, budget: int | None) -> _Part:
     if budget is not None and budget < 1:
         return _later(nodes)
     if len(nodes) == 1:
-        return _Part(ctx.make_sig(nodes[0]), total=1, carried=1)
+        return _Part([ctx.make_sig(nodes[0])], total=1, carried=1)
     components = _components(nodes, ctx.parents)
     if len(components) > 1:
         parts = [_compile(c, ctx, None) for c in components]
         if budget is not None and sum(p.total for p in parts) > budget:
             return _later(nodes)  # a parallel block is carried whole or not at all
-        sigs = [p.canvas for p in parts if p.canvas is not None]
+        sigs = [sig for sig in (p.canvas for p in parts) if sig is not None]
         return _Part(
-            group(sigs) if len(sigs) > 1 else (sigs[0] if sigs else None),
+            [group(sigs)] if len(sigs) > 1 else sigs,
             advance=set().union(*(p.advance for p in parts)),
             later=set().union(*(p.later for p in parts)),
             total=sum(p.total for p in parts),
@@ -108,24 +116,21 @@ def _compile(nodes: Sequence[str], ctx: _Context, budget: int | None) -> _Part:
     k = _series_split(nodes, ctx.anc)
     if k is None:
         # Connected but not series-parallel: dispatched from completion.
-        return _Part(None, advance=set(nodes))
+        return _Part(advance=set(nodes))
     head = _compile(nodes[:k], ctx, budget)
-    if head.canvas is None and not head.advance:
+    if not head.steps and not head.advance:
         return _later(nodes)
     if head.advance:  # what follows must wait for tasks outside the canvas
-        return _Part(head.canvas, head.advance | set(nodes[k:]), head.later, head.total, head.carried)
+        return _Part(head.steps, head.advance | set(nodes[k:]), head.later, head.total, head.carried)
     if head.later:
-        return _Part(head.canvas, later=head.later | set(nodes[k:]), total=head.total, carried=head.carried)
+        return _Part(head.steps, later=head.later | set(nodes[k:]), total=head.total, carried=head.carried)
     # Every message of the head carries the whole tail.
     room = None if ctx.max_carried is None else ctx.max_carried - head.carried
     if budget is not None:
         room = budget - head.total if room is None else min(room, budget - head.total)
     tail = _compile(nodes[k:], ctx, room)
-    if tail.canvas is None:
-        return _Part(head.canvas, tail.advance, tail.later, head.total, head.carried)
-    assert head.canvas is not None
     return _Part(
-        chain(head.canvas, tail.canvas),
+        head.steps + tail.steps,
         tail.advance,
         tail.later,
         head.total + tail.total,
