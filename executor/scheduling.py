@@ -128,12 +128,7 @@ def dispatch(job_id: uuid.UUID | str) -> None:
 def send_later(job_id: uuid.UUID | str) -> None:
     """After a completion promoted tasks left for later (``AWE_CANVAS_MAX_TASKS``): compile the
     next segment — those tasks and what follows them, as far as it depends on nothing still to
-    run elsewhere — and send it. Under the job's lock, so two completions send a segment once.
-
-    Only a window of what follows is compiled: every ready task, then the others in topological
-    order up to one segment's worth. The window holds each task's waiting ancestors, so the
-    canvas is as exact as one compiled from all of them, and a long job pays for each segment
-    in proportion to the segment, not to the job."""
+    run elsewhere — and send it. Under the job's lock, so two completions send a segment once."""
     with transaction.atomic():
         job = Job.objects.select_for_update().get(pk=job_id)
         if job.status != JobStatus.RUNNING:
@@ -141,16 +136,13 @@ def send_later(job_id: uuid.UUID | str) -> None:
         rows = list(Task.objects.filter(job=job).values_list("key", "status", "dispatch", "depends_on"))
         status = {key: status for key, status, _, _ in rows}
         later = {key: deps for key, st, how, deps in rows if how == "later" and st in (S.PENDING, S.READY)}
-        bound = settings.AWE_CANVAS_MAX_TASKS
-        room = bound or len(later)
-        window: set[str] = set()  # later tasks whose parents succeeded or are in the window
+        eligible: set[str] = set()  # later tasks whose parents succeeded or are eligible
         for key in topological_order({key: set(deps) & later.keys() for key, deps in later.items()}):
-            ready_or_room = status[key] == S.READY or len(window) < room
-            if ready_or_room and all(status.get(d, S.SUCCEEDED) == S.SUCCEEDED or d in window for d in later[key]):
-                window.add(key)
-        if not any(status[key] == S.READY for key in window):
+            if all(status.get(d, S.SUCCEEDED) == S.SUCCEEDED or d in eligible for d in later[key]):
+                eligible.add(key)
+        if not any(status[key] == S.READY for key in eligible):
             return  # another completion sent it
-        segment = {t.key: t for t in Task.objects.filter(job=job, key__in=window).only(*_WAITING)}
+        segment = {t.key: t for t in Task.objects.filter(job=job, key__in=eligible).only(*_WAITING)}
         parents = {k: [d for d in t.depends_on if d in segment] for k, t in segment.items()}
         compiled = _compile(job, parents, segment)
         ready = [t for t in segment.values() if t.status == S.READY]
