@@ -3,8 +3,10 @@ priority, time limits by tool timeout."""
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
+from celery.backends.redis import RedisBackend
 from django.conf import settings
 
 from jobs.models import Task
@@ -21,6 +23,17 @@ def celery_priority(job_priority: int) -> int:
     return job_priority
 
 
+@cache
+def results_needed() -> bool:
+    """Whether ``run_task`` must store its Celery result. Nothing of AWE reads it (the task row
+    holds the outcome), but a chord's join may: the Redis backend joins a chord from a list of
+    the header's results it keeps itself, any other backend (the embedded ``django-db``) from
+    the stored results. On Redis, not storing them saves two round trips and their CPU per task."""
+    from awe_project.celery import app
+
+    return not isinstance(app.backend, RedisBackend)
+
+
 def message_options(task: Task, job_priority: int) -> dict[str, Any]:
     spec = registry.get(task.tool)
     timeout = task.timeout_s or (spec.timeout_s if spec else 60.0)
@@ -29,4 +42,5 @@ def message_options(task: Task, job_priority: int) -> dict[str, Any]:
         "priority": celery_priority(job_priority),
         "soft_time_limit": timeout + HARD_LIMIT_GRACE_S / 2,
         "time_limit": timeout + HARD_LIMIT_GRACE_S,
+        "ignore_result": not results_needed(),
     }

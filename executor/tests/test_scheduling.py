@@ -145,3 +145,12 @@ def test_a_later_segment_waits_for_every_parent_outside_it(settings, monkeypatch
     scheduling.send_later(job.pk)
     assert sent[-1] == ["b"]  # not j: it also waits for y, which has not run
     assert dispatched(job)["j"] == "later"
+
+
+def test_results_are_stored_only_where_a_chord_join_reads_them():
+    from executor.routing import message_options, results_needed
+
+    job, _ = job_with_plan(user(), {"tasks": [wait("a")]})
+    options = message_options(Task.objects.get(job=job, key="a"), 5)
+    assert results_needed() is True  # the embedded django-db backend joins chords from results
+    assert options["ignore_result"] is False
