@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from celery import chain, group
+from celery import chord, group
 from celery.canvas import Signature, _chain, _chord
 
 from planner.dag import ancestors, topological_order
@@ -39,8 +39,8 @@ class Compiled:
 class _Part:
     """A compiled piece: its canvas as the steps of a series (none, one, or a chain's), the nodes
     left out of it, how many tasks it holds and how many the largest of its messages carries
-    (its own task included). Series are kept as flat lists and made a ``chain`` once, where they
-    are used: Celery's ``chain(head, tail)`` copies the tail, so nesting them is quadratic."""
+    (its own task included). Series are kept as flat lists and made a canvas once, where they
+    are used (``_series``)."""
 
     steps: list[Signature] = field(default_factory=list)
     advance: set[str] = field(default_factory=set)
@@ -50,13 +50,26 @@ class _Part:
 
     @property
     def canvas(self) -> Signature | None:
-        if len(self.steps) < 2:
-            return self.steps[0] if self.steps else None
-        return chain(*self.steps)
+        return _series(self.steps) if self.steps else None
 
     @property
     def complete(self) -> bool:
         return not (self.advance or self.later)
+
+
+def _series(steps: Sequence[Signature]) -> Signature:
+    """Steps run one after another, as Celery's ``chain(a, chain(b, ...))`` folds them: a group
+    followed by anything becomes a chord whose body is everything after it. Built from the end,
+    without ``chain()``'s folding, which copies what it appends (quadratic in a long series) and
+    leaves a group followed by a chord as two steps, whose chord Celery then fires once per
+    header task."""
+    after: list[Signature] = []  # the canvas of the steps seen so far, in order
+    for step in reversed(steps):
+        if isinstance(step, group) and after:
+            after = [chord(step, body=after[0] if len(after) == 1 else _chain(after))]
+        else:
+            after.insert(0, step)
+    return after[0] if len(after) == 1 else _chain(after)
 
 
 def _later(nodes: Sequence[str]) -> _Part:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from celery import Celery
-from celery.canvas import _chain
+from celery import Celery, group
+from celery.canvas import _chain, _chord
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -99,6 +99,47 @@ def test_a_wide_block_that_a_message_cannot_carry_starts_a_segment():
     assert segments(parents, 8) == 2  # then a chord: each w carries only the join
 
 
+def ends_in_parallel(node: object) -> bool:
+    if isinstance(node, group):
+        return True
+    if isinstance(node, _chord):
+        return ends_in_parallel(node.body)
+    return isinstance(node, _chain) and ends_in_parallel(node.tasks[-1])
+
+
+def parallel_steps_followed_in_a_chain(canvas: object) -> list[object]:
+    """Chain steps that end in a group (a group, or a chord whose body does) and have a step
+    after them. Celery links what follows to every member of such a group, so the next step —
+    a chord's body, a chained task — would run once per member."""
+    found: list[object] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, _chain):
+            found.extend(step for step in node.tasks[:-1] if ends_in_parallel(step))
+            for step in node.tasks:
+                walk(step)
+        elif isinstance(node, group):
+            for child in node.tasks:
+                walk(child)
+        elif isinstance(node, _chord):
+            walk(node.tasks)
+            walk(node.body)
+
+    walk(canvas)
+    return found
+
+
+def test_stages_of_parallel_chains_become_nested_chords():
+    stage1 = {"a1": [], "a2": ["a1"], "b1": []}
+    stage2 = {"c1": ["a2", "b1"], "c2": ["c1"], "d1": ["a2", "b1"]}
+    stage3 = {"g1": ["c2", "d1"], "g2": ["c2", "d1"]}
+    stage4 = {"e": ["g1", "g2"], "f": ["e"]}
+    parents = {**stage1, **stage2, **stage3, **stage4}
+    compiled = compile_dag(parents, make_sig)
+    assert isinstance(compiled.canvas, _chord) and parallel_steps_followed_in_a_chain(compiled.canvas) == []
+    exact(parents)
+
+
 @st.composite
 def random_dags(draw):
     n = draw(st.integers(min_value=1, max_value=60))
@@ -112,6 +153,7 @@ def random_dags(draw):
 @given(random_dags())
 def test_random_dags_compile_exactly(parents):
     exact(parents)
+    assert parallel_steps_followed_in_a_chain(compile_dag(parents, make_sig).canvas) == []
 
 
 @settings(max_examples=150, deadline=None)
@@ -146,7 +188,8 @@ def series_parallel(draw, depth=0):
 @given(series_parallel())
 def test_series_parallel_dags_need_no_advance(sp):
     parents = sp[0]
-    assert compile_dag(parents, make_sig).advance == set()
+    compiled = compile_dag(parents, make_sig)
+    assert compiled.advance == set() and parallel_steps_followed_in_a_chain(compiled.canvas) == []
     exact(parents)
     assert compile_dag(parents, make_sig, max_carried=4).advance == set()  # cut, never advance
     segments(parents, 4)
