@@ -70,8 +70,13 @@ def test_any_retries_permanent_errors_too(production):
     assert tasks_of(stack, job["id"])["broken"]["attempts"] == 2
 
 
-def test_retrying_a_failed_mid_dag_task_resumes_exactly_its_blocked_subgraph(production):
-    stack = running(production, "transient")
+# Small plans fit in one canvas; with a bound of 1 every series step goes in a segment of its own.
+CANVASES = pytest.mark.parametrize("canvas_max", ["32", "1"], ids=["one canvas", "segments"])
+
+
+@CANVASES
+def test_retrying_a_failed_mid_dag_task_resumes_exactly_its_blocked_subgraph(production, canvas_max):
+    stack = running(production, "transient", AWE_CANVAS_MAX_TASKS=canvas_max)
     plan = {
         "tasks": [
             flaky("a", 0),
@@ -164,10 +169,11 @@ def test_the_same_message_delivered_twice_runs_once(production):
     assert tasks_of(stack, job["id"])["once"]["attempts"] == 1
 
 
-def test_reconcile_finishes_a_job_after_redis_lost_every_message(production):
+@CANVASES
+def test_reconcile_finishes_a_job_after_redis_lost_every_message(production, canvas_max):
     import redis
 
-    stack = running(production, "transient", workers=0)
+    stack = running(production, "transient", workers=0, AWE_CANVAS_MAX_TASKS=canvas_max)
     plan = {
         "tasks": [
             {"id": f"t{i}", "tool": "core.wait", "inputs": {"seconds": 0.1}, "depends_on": [f"t{i - 1}"] if i else []}
