@@ -20,7 +20,7 @@ from executor.scheduling import advance, block_descendants, max_parallel, settle
 from jobs import actions, events, sql
 from jobs import usage as usage_of_jobs
 from jobs.models import Job, JobStatus, Task, TaskAttempt, TaskStatus
-from jobs.transitions import IllegalTransition, lock_task, move_task
+from jobs.transitions import IllegalTransition, lock_for_claim, lock_task, move_task
 from tools import registry
 from tools.errors import BudgetError, ErrorClass, PermanentToolError, ToolError, TransientToolError
 from tools.redact import redact
@@ -75,14 +75,17 @@ def _parents(task: Task) -> list[list[Any]]:
 def _claim(task_pk: int, worker: str, celery_id: str) -> Claim | Outcome:
     """Lock the task and decide whether this delivery runs it (exactly-once effect)."""
     with transaction.atomic(), events.gathered():
-        task = lock_task(task_pk)
+        locks = lock_for_claim(task_pk)
+        task = locks.task
         if task.job.status != JobStatus.RUNNING:
             return Outcome("skipped")
         if task.status == S.RUNNING and _previous_run_is_gone(task):
             task = _take_over(task, worker)
         if task.status not in (S.PENDING, S.READY, S.RETRYING):
             return Outcome("skipped")
-        rows = _parents(task)
+        rows = locks.parents  # read again unless all succeeded: see ClaimLocks
+        if len(rows) < len(task.depends_on) or any(status != S.SUCCEEDED for _, status, _ in rows):
+            rows = _parents(task)
         parents = {key: status for key, status, _ in rows}
         if any(status in _BLOCKING for status in parents.values()):
             move_task(
@@ -105,7 +108,8 @@ def _claim(task_pk: int, worker: str, celery_id: str) -> Claim | Outcome:
             event={"worker": worker},
         )
         task.job = job  # read under the lock above: the budget check needs no second read
-        return Claim(task, actions.start_attempt(task, worker), {key: output for key, _, output in rows})
+        attempt = actions.start_attempt(task, worker, pk=locks.attempt_id)
+        return Claim(task, attempt, {key: output for key, _, output in rows})
 
 
 def _cancel_probe(job_id: uuid.UUID | str, every_s: float = 0.5):  # type: ignore[no-untyped-def]

@@ -121,9 +121,12 @@ def workspace_dir(job_id: object) -> Path:
     return path
 
 
-def start_attempt(task: Task, worker: str) -> TaskAttempt:
+def start_attempt(task: Task, worker: str, *, pk: int | None = None) -> TaskAttempt:
+    """Open the task's attempt; with an id reserved for it (``lock_for_claim``) the insert goes with
+    the events of the ``gathered()`` block."""
     now = timezone.now()
-    return sql.create(TaskAttempt(task=task, number=task.attempts, worker=worker, started_at=now, heartbeat_at=now))
+    attempt = TaskAttempt(pk=pk, task=task, number=task.attempts, worker=worker, started_at=now, heartbeat_at=now)
+    return sql.create(attempt, defer=pk is not None)
 
 
 def finish_attempt(

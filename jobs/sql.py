@@ -162,8 +162,24 @@ def update(model: type[Model], pks: Sequence[Any], changes: dict[str, Any], *, d
         run([write])
 
 
-def create(instance: M) -> M:
-    """``instance.save()`` of a new row: every field but the id, which comes back from the insert."""
+def create(instance: M, *, defer: bool = False) -> M:
+    """``instance.save()`` of a new row: every field but the id, which comes back from the insert.
+
+    An instance whose id was reserved beforehand (``nextval``) is inserted with it; ``defer=True``
+    then leaves the insert to the end of the ``deferring()`` block, as ``update``'s."""
+    if instance.pk is not None:
+        fields = list(instance._meta.concrete_fields)
+        names = [f'"{field.column}"' for field in fields]
+        params = [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
+        marks = ", ".join(["%s"] * len(names))
+        write = (f"INSERT INTO {instance._meta.db_table} ({', '.join(names)}) VALUES ({marks})", params)
+        if defer and _deferred.writes is not None:
+            _deferred.writes.append(write)
+        else:
+            run([write])
+        instance._state.adding = False
+        instance._state.db = connection.alias
+        return instance
     fields = [field for field in instance._meta.concrete_fields if not field.primary_key]
     names = [f'"{field.column}"' for field in fields]
     params = [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]

@@ -6,6 +6,8 @@ as an event in the same transaction.
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
@@ -13,7 +15,7 @@ from django.utils import timezone
 
 from jobs import sql
 from jobs.events import record, record_many
-from jobs.models import JOB_TERMINAL, TASK_TERMINAL, Job, JobStatus, Task, TaskStatus
+from jobs.models import JOB_TERMINAL, TASK_TERMINAL, Job, JobStatus, Task, TaskAttempt, TaskStatus
 
 J, T = JobStatus, TaskStatus
 
@@ -62,8 +64,40 @@ def lock_task(task_pk: int) -> Task:
     this lock the job's status cannot change. Their events must be ``gathered()``: the counter
     row is the one lock they share, taken by their last statement (docs/executor.md, Locks).
     Plain SQL (``jobs.sql``): every claim and completion starts here."""
+    return _lock(task_pk, ())[0]
+
+
+@dataclass(frozen=True)
+class ClaimLocks:
+    task: Task  # with its job, as from ``lock_task``
+    # Key, status and output of each parent, read by the same statement. Its snapshot may be
+    # older than the locks (taken before it waited for them): a parent seen succeeded has
+    # succeeded for good, but any other status must be read again.
+    parents: list[list[Any]]
+    attempt_id: int | None  # reserved for the claim's attempt (PostgreSQL; None on SQLite)
+
+
+def lock_for_claim(task_pk: int) -> ClaimLocks:
+    """``lock_task`` for a claim, whose statement also reads the parents and, on PostgreSQL,
+    reserves the id of the attempt row, so that the insert can go with the claim's events."""
+    postgres = connection.vendor == "postgresql"
+    tasks, attempts = Task._meta.db_table, TaskAttempt._meta.db_table
+    if postgres:
+        parents = (f"(SELECT coalesce(json_agg(json_build_array(p.key, p.status, p.output)), '[]'::json) "
+                   f"FROM {tasks} p WHERE p.job_id = t.job_id "
+                   f"AND p.key IN (SELECT jsonb_array_elements_text(t.depends_on)))")  # fmt: skip
+        extras: tuple[str, ...] = (parents, f"nextval(pg_get_serial_sequence('{attempts}', 'id'))")
+    else:
+        extras = (f"(SELECT json_group_array(json_array(p.key, p.status, json(p.output))) FROM {tasks} p "
+                  f"WHERE p.job_id = t.job_id AND p.key IN (SELECT value FROM json_each(t.depends_on)))",)  # fmt: skip
+    task, more = _lock(task_pk, extras)
+    rows = more[0] if isinstance(more[0], list) else json.loads(more[0])
+    return ClaimLocks(task, rows, int(more[1]) if postgres else None)
+
+
+def _lock(task_pk: int, extras: tuple[str, ...]) -> tuple[Task, tuple[Any, ...]]:
     jobs, tasks = Job._meta.db_table, Task._meta.db_table
-    columns = ", ".join([*(f"j.{c}" for c in sql.columns(Job)), *(f"t.{c}" for c in sql.columns(Task))])
+    columns = ", ".join([*(f"j.{c}" for c in sql.columns(Job)), *(f"t.{c}" for c in sql.columns(Task)), *extras])
     locks = sql.for_update(of="t", share="j")
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {columns} FROM {jobs} j JOIN {tasks} t ON t.job_id = j.id WHERE t.id = %s{locks}",
@@ -71,10 +105,10 @@ def lock_task(task_pk: int) -> Task:
         row = cursor.fetchone()
     if row is None:
         raise Task.DoesNotExist(f"no task {task_pk}")
-    split = len(sql.columns(Job))
-    task = sql.from_row(Task, row[split:])
+    split, end = len(sql.columns(Job)), len(sql.columns(Job)) + len(sql.columns(Task))
+    task = sql.from_row(Task, row[split:end])
     task.job = sql.from_row(Job, row[:split])
-    return task
+    return task, tuple(row[end:])
 
 
 def move_job(job: Job, to: JobStatus, *, error: str | None = None, **payload: Any) -> Job:

@@ -76,13 +76,55 @@ print("RESULT " + json.dumps(results))
 """
 
 
-@pytest.fixture(scope="module")
-def outcomes(module_stack_factory) -> dict[str, str]:
-    stack = module_stack_factory("production", AWE_MCP_SERVERS="[]")  # no MCP discovery when the plan is checked
-    run = stack.manage("shell", "-c", _SCRIPT, check=False)
+_CLAIM_SCRIPT = """
+import json
+from django.db import transaction
+from executor.run import execute
+from jobs.models import JobStatus, Task, TaskAttempt
+from jobs.tests import factories
+from jobs.transitions import lock_for_claim, move_job
+
+job, (a, b) = factories.job_with_plan(factories.user("claimer"), {"tasks": [
+    {"id": "a", "tool": "core.wait", "inputs": {"seconds": 0}},
+    {"id": "b", "tool": "core.wait", "inputs": {"seconds": 0}, "depends_on": ["a"]},
+]})
+move_job(job, JobStatus.RUNNING)
+Task.objects.filter(pk=a.pk).update(status="succeeded", output={"waited_s": 0.5, "note": "é"})
+Task.objects.filter(pk=b.pk).update(status="ready")
+with transaction.atomic():
+    reserved = lock_for_claim(b.pk)
+outcome = execute(b.pk, worker="w@h")
+attempt = TaskAttempt.objects.get(task=b)
+print("RESULT " + json.dumps({
+    "parents": reserved.parents, "reserved": reserved.attempt_id, "outcome": outcome.status,
+    "attempt": [attempt.pk, attempt.number, attempt.worker, attempt.outcome],
+}))
+"""
+
+
+def _run(stack, script: str) -> dict[str, object]:
+    run = stack.manage("shell", "-c", script, check=False)
     assert run.returncode == 0, run.stderr
     line = next(line for line in run.stdout.splitlines() if line.startswith("RESULT "))
     return dict(json.loads(line.removeprefix("RESULT ")))
+
+
+@pytest.fixture(scope="module")
+def stack(module_stack_factory):
+    return module_stack_factory("production", AWE_MCP_SERVERS="[]")  # no MCP discovery when the plan is checked
+
+
+@pytest.fixture(scope="module")
+def outcomes(stack) -> dict[str, object]:
+    return _run(stack, _SCRIPT)
+
+
+def test_a_claim_reads_the_parents_and_reserves_its_attempt_id_in_its_locking_statement(stack):
+    seen = _run(stack, _CLAIM_SCRIPT)
+    assert seen["parents"] == [["a", "succeeded", {"waited_s": 0.5, "note": "é"}]]
+    assert isinstance(seen["reserved"], int)
+    # The claim that ran reserved the next id and inserted its attempt with it, with its events.
+    assert seen["outcome"] == "ran" and seen["attempt"] == [seen["reserved"] + 1, 1, "w@h", "succeeded"]
 
 
 def test_a_claim_of_another_task_of_the_same_job_does_not_wait(outcomes):

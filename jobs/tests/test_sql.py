@@ -13,7 +13,7 @@ from django.utils import timezone
 from jobs import sql
 from jobs.models import Job, Task, TaskAttempt
 from jobs.tests.factories import job_with_plan, user
-from jobs.transitions import lock_task
+from jobs.transitions import lock_for_claim, lock_task
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +40,16 @@ def test_a_locked_task_and_its_job_read_as_the_orm_reads_them():
     assert locked.depends_on == ["a"] and not locked._state.adding
 
 
+def test_a_claim_s_lock_reads_the_parents_as_the_orm_does():
+    _, tasks = job_with_plan(user(), plan(("a", []), ("b", []), ("c", ["a", "b"])))
+    Task.objects.filter(pk=tasks[0].pk).update(status="succeeded", output={"text": "é", "n": [1, 2.5, None]})
+    with transaction.atomic():
+        locks = lock_for_claim(tasks[2].pk)
+    assert values(locks.task) == values(Task.objects.get(pk=tasks[2].pk))
+    assert sorted(locks.parents) == [["a", "succeeded", {"text": "é", "n": [1, 2.5, None]}], ["b", "pending", None]]
+    assert locks.attempt_id is None  # SQLite: the attempt's insert is not deferred, its id comes from it
+
+
 def test_locking_an_unknown_task_says_so():
     with pytest.raises(Task.DoesNotExist), transaction.atomic():
         lock_task(10**9)
@@ -51,6 +61,9 @@ def test_updates_and_created_rows_read_back_through_the_orm():
     attempt = sql.create(TaskAttempt(task=tasks[0], number=1, worker="w@h", started_at=started, heartbeat_at=started))
     assert values(TaskAttempt.objects.get(pk=attempt.pk)) == values(attempt)
     assert attempt.outcome == "" and attempt.finished_at is None
+
+    reserved = TaskAttempt(pk=10**6, task=tasks[0], number=2, worker="w@h", started_at=started, heartbeat_at=started)
+    assert values(TaskAttempt.objects.get(pk=sql.create(reserved).pk)) == values(reserved)  # inserted with its id
 
     sql.update(Task, [], {"status": "failed"})  # nothing to change, no statement
     sql.update(Task, [tasks[0].pk], {"status": "succeeded", "output": {"ok": True}, "finished_at": started})
