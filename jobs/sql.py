@@ -167,30 +167,23 @@ def create(instance: M, *, defer: bool = False) -> M:
 
     An instance whose id was reserved beforehand (``nextval``) is inserted with it; ``defer=True``
     then leaves the insert to the end of the ``deferring()`` block, as ``update``'s."""
-    if instance.pk is not None:
-        fields = list(instance._meta.concrete_fields)
-        names = [f'"{field.column}"' for field in fields]
-        params = [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
-        marks = ", ".join(["%s"] * len(names))
-        write = (f"INSERT INTO {instance._meta.db_table} ({', '.join(names)}) VALUES ({marks})", params)
-        if defer and _deferred.writes is not None:
-            _deferred.writes.append(write)
-        else:
-            run([write])
-        instance._state.adding = False
-        instance._state.db = connection.alias
-        return instance
-    fields = [field for field in instance._meta.concrete_fields if not field.primary_key]
+    reserved = instance.pk is not None
+    fields = [field for field in instance._meta.concrete_fields if reserved or not field.primary_key]
     names = [f'"{field.column}"' for field in fields]
     params = [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
     sql = f"INSERT INTO {instance._meta.db_table} ({', '.join(names)}) VALUES ({', '.join(['%s'] * len(names))})"
-    with connection.cursor() as cursor:
-        if connection.features.can_return_columns_from_insert:
-            cursor.execute(f"{sql} RETURNING id", params)
-            instance.pk = cursor.fetchone()[0]
-        else:
-            cursor.execute(sql, params)
-            instance.pk = cursor.lastrowid
+    if reserved and defer and _deferred.writes is not None:
+        _deferred.writes.append((sql, params))
+    elif reserved:
+        run([(sql, params)])
+    else:
+        with connection.cursor() as cursor:
+            if connection.features.can_return_columns_from_insert:
+                cursor.execute(f"{sql} RETURNING id", params)
+                instance.pk = cursor.fetchone()[0]
+            else:
+                cursor.execute(sql, params)
+                instance.pk = cursor.lastrowid
     instance._state.adding = False
     instance._state.db = connection.alias
     return instance
