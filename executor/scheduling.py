@@ -136,13 +136,18 @@ def send_later(job_id: uuid.UUID | str) -> None:
         rows = list(Task.objects.filter(job=job).values_list("key", "status", "dispatch", "depends_on"))
         status = {key: status for key, status, _, _ in rows}
         later = {key: deps for key, st, how, deps in rows if how == "later" and st in (S.PENDING, S.READY)}
-        eligible: set[str] = set()  # later tasks whose parents succeeded or are eligible
+        # Later tasks whose parents succeeded or are eligible, with how many tasks a path from a
+        # ready one holds up to them: none deeper than the bound can be in this segment's canvas
+        # (its first task would carry them all), so those wait without being compiled.
+        depth: dict[str, int] = {}
         for key in topological_order({key: set(deps) & later.keys() for key, deps in later.items()}):
-            if all(status.get(d, S.SUCCEEDED) == S.SUCCEEDED or d in eligible for d in later[key]):
-                eligible.add(key)
-        if not any(status[key] == S.READY for key in eligible):
+            if all(status.get(d, S.SUCCEEDED) == S.SUCCEEDED or d in depth for d in later[key]):
+                depth[key] = 1 + max((depth[d] for d in later[key] if d in depth), default=0)
+        if not any(status[key] == S.READY for key in depth):
             return  # another completion sent it
-        segment = {t.key: t for t in Task.objects.filter(job=job, key__in=eligible).only(*_WAITING)}
+        bound = settings.AWE_CANVAS_MAX_TASKS
+        window = [key for key, d in depth.items() if not bound or d <= bound]
+        segment = {t.key: t for t in Task.objects.filter(job=job, key__in=window).only(*_WAITING)}
         parents = {k: [d for d in t.depends_on if d in segment] for k, t in segment.items()}
         compiled = _compile(job, parents, segment)
         ready = [t for t in segment.values() if t.status == S.READY]
