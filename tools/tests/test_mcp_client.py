@@ -209,9 +209,12 @@ def _alive(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    # A zombie (exited, not yet reaped) counts as stopped.
-    stat = Path(f"/proc/{pid}/stat")
-    return not (stat.exists() and stat.read_text().split(")")[-1].split()[0] == "Z")
+    # A zombie (exited, not yet reaped) counts as stopped, and so does one reaped meanwhile.
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return stat.split(")")[-1].split()[0] != "Z"
 
 
 class _Status(BaseHTTPRequestHandler):
