@@ -5,8 +5,8 @@ does not wait for the Redis round trips (one per event and channel): on a worker
 between a task's commit and Celery sending the next task of its chain or chord. The thread sends
 in the order it was handed, so one process's events leave in commit order.
 
-The Event rows are the truth. A message lost here (Redis unreachable, the process killed before
-its queue drained) is what a failed send always was: logged, and read from the table by the
+The Event rows are the truth. A message lost here (Redis unreachable, a queue full behind a Redis
+that hangs, the process killed before its queue drained) is what a failed send always was: logged, and read from the table by the
 client's next request or reconnect. A process that shuts down cleanly drains the queue first
 (``atexit``; a worker's pool process on ``worker_process_shutdown``).
 """
@@ -36,12 +36,17 @@ def _send(channel: str, type_: str, data: str) -> None:
 
 
 class Publisher:
-    def __init__(self, send: Callable[[str, str, str], None] = _send) -> None:
+    """``max_unsent`` bounds the batches waiting (a Redis that hangs must not grow the process
+    without end): past it a batch is dropped and counted in ``dropped``, and a warning logged."""
+
+    def __init__(self, send: Callable[[str, str, str], None] = _send, max_unsent: int = 10_000) -> None:
         self._send = send
+        self._max_unsent = max_unsent
         self._lock = threading.Condition()
         self._queue: queue.SimpleQueue[Sequence[Message]] = queue.SimpleQueue()
         self._unsent = 0
         self._pid: int | None = None
+        self.dropped = 0
 
     def put(self, messages: Sequence[Message]) -> None:
         """Queue messages for sending; returns at once."""
@@ -51,6 +56,12 @@ class Publisher:
             if self._pid != os.getpid():  # first use in this process (a pool child is a fork)
                 self._pid, self._queue, self._unsent = os.getpid(), queue.SimpleQueue(), 0
                 threading.Thread(target=self._run, args=(self._queue,), name="awe-live-publish", daemon=True).start()
+            if self._unsent >= self._max_unsent:
+                self.dropped += 1
+                if self.dropped == 1 or self.dropped % 1000 == 0:
+                    log.warning("live publish: %d batches wait for Redis; dropped %d (read from the Event table "
+                                "on reconnect)", self._unsent, self.dropped)  # fmt: skip
+                return
             self._unsent += 1
         self._queue.put(messages)
 

@@ -54,3 +54,20 @@ def test_a_failed_send_is_logged_and_the_next_ones_still_go(caplog):
 
 def test_flush_with_nothing_handed_over_returns_at_once():
     assert Publisher(lambda *message: None).flush(timeout_s=0) is True
+
+
+def test_behind_a_hung_redis_the_queue_stays_bounded_and_drops_what_does_not_fit(caplog):
+    release, sent = threading.Event(), []
+
+    def hung(channel: str, type_: str, data: str) -> None:
+        release.wait(5)
+        sent.append(data)
+
+    publisher = Publisher(hung, max_unsent=3)
+    for n in range(10):
+        publisher.put([("job-1", "task.ready", str(n))])
+    assert publisher.dropped >= 6  # at most 3 waiting, and one being sent
+    assert "dropped 1" in caplog.text
+    release.set()
+    assert publisher.flush(timeout_s=5)
+    assert len(sent) == 10 - publisher.dropped and sent == sorted(sent, key=int)
