@@ -23,15 +23,20 @@ def celery_priority(job_priority: int) -> int:
     return job_priority
 
 
+def results_needed(backend: object) -> bool:
+    """Whether ``run_task`` must store its Celery result on ``backend``. Nothing of AWE reads it
+    (the task row holds the outcome), but a chord's join may: the Redis backend joins a chord
+    from a list of the header's results it keeps itself, any other backend (the embedded
+    ``django-db``) from the stored results. On Redis, not storing them saves two round trips and
+    their CPU per task."""
+    return not isinstance(backend, RedisBackend)
+
+
 @cache
-def results_needed() -> bool:
-    """Whether ``run_task`` must store its Celery result. Nothing of AWE reads it (the task row
-    holds the outcome), but a chord's join may: the Redis backend joins a chord from a list of
-    the header's results it keeps itself, any other backend (the embedded ``django-db``) from
-    the stored results. On Redis, not storing them saves two round trips and their CPU per task."""
+def _ignore_result() -> bool:
     from awe_project.celery import app
 
-    return not isinstance(app.backend, RedisBackend)
+    return not results_needed(app.backend)
 
 
 def message_options(task: Task, job_priority: int) -> dict[str, Any]:
@@ -42,5 +47,5 @@ def message_options(task: Task, job_priority: int) -> dict[str, Any]:
         "priority": celery_priority(job_priority),
         "soft_time_limit": timeout + HARD_LIMIT_GRACE_S / 2,
         "time_limit": timeout + HARD_LIMIT_GRACE_S,
-        "ignore_result": not results_needed(),
+        "ignore_result": _ignore_result(),
     }

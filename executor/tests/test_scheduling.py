@@ -149,9 +149,13 @@ def test_a_later_segment_waits_for_every_parent_outside_it(settings, monkeypatch
 
 
 def test_results_are_stored_only_where_a_chord_join_reads_them():
+    from celery.backends.redis import RedisBackend
+
+    from awe_project.celery import app
     from executor.routing import message_options, results_needed
 
     job, _ = job_with_plan(user(), {"tasks": [wait("a")]})
     options = message_options(Task.objects.get(job=job, key="a"), 5)
-    assert results_needed() is True  # the embedded django-db backend joins chords from results
+    assert results_needed(app.backend) is True  # the embedded django-db backend joins chords from results
     assert options["ignore_result"] is False
+    assert results_needed(RedisBackend(app=app, url="redis://127.0.0.1:6379/0")) is False  # joins from its own list
