@@ -52,8 +52,31 @@ def test_a_failed_send_is_logged_and_the_next_ones_still_go(caplog):
     assert "Redis is restarting" in caplog.text and "live publish on job-1 failed" in caplog.text
 
 
-def test_flush_with_nothing_handed_over_returns_at_once():
+def test_flush_with_nothing_left_to_send_returns_at_once():
     assert Publisher(lambda *message: None).flush(timeout_s=0) is True
+    sent: list[str] = []
+    publisher = Publisher(lambda channel, type_, data: sent.append(data))
+    publisher.put([("job-1", "task.ready", "1")])
+    assert publisher.flush(timeout_s=5) and sent == ["1"]
+    assert publisher.flush(timeout_s=0) is True  # everything handed over was sent
+
+
+def test_a_worker_pool_process_drains_its_queue_as_it_shuts_down(monkeypatch):
+    from celery import signals
+
+    from jobs import publisher as module
+
+    release, sent = threading.Event(), []
+
+    def slow(channel: str, type_: str, data: str) -> None:
+        release.wait(5)
+        sent.append(data)
+
+    monkeypatch.setattr(module, "publisher", Publisher(slow))
+    module.publisher.put([("job-1", "task.succeeded", "last")])
+    threading.Timer(0.2, release.set).start()
+    signals.worker_process_shutdown.send(sender=None, pid=0, exitcode=0)
+    assert sent == ["last"]  # sent before the handler returned
 
 
 def test_behind_a_hung_redis_the_queue_stays_bounded_and_drops_what_does_not_fit(caplog):
