@@ -79,7 +79,7 @@ def hops(job: Any) -> list[tuple[str, float]]:
     stretches: dict[str, list[float]] = {
         "message handed to the worker process → task running (claim)": [],
         "running → succeeded (attempt, binding, heartbeat, tool, completion locks)": [],
-        "succeeded → next message published (event, promotion, commit, live events, result)": [],
+        "succeeded → next message published (promotion, events, commit)": [],
         "Celery: publish → fetched by the worker → handed to its process": [],
     }
     names = list(stretches)

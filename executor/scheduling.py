@@ -166,12 +166,11 @@ def _compile(
     bound = settings.AWE_CANVAS_MAX_TASKS or None
     compiled = compile_dag(parents, lambda key: _signature(waiting[key], job.priority), max_carried=bound)
     advance_keys = compiled.advance | set(advance)
-    for how, keys in (("advance", advance_keys), ("later", compiled.later - advance_keys)):
-        Task.objects.filter(job=job, key__in=keys).update(dispatch=how)
-    in_canvas = waiting.keys() - advance_keys - compiled.later
-    Task.objects.filter(job=job, key__in=in_canvas).update(dispatch="canvas")
+    how = {key: "advance" if key in advance_keys else "later" if key in compiled.later else "canvas" for key in waiting}
+    for value in ("advance", "later", "canvas"):
+        Task.objects.filter(job=job, key__in=[key for key, h in how.items() if h == value]).update(dispatch=value)
     for key, task in waiting.items():
-        task.dispatch = "advance" if key in advance_keys else "later" if key in compiled.later else "canvas"
+        task.dispatch = how[key]
     return compiled
 
 
