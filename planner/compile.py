@@ -115,6 +115,9 @@ def _compile(nodes: Sequence[str], ctx: _Context, budget: int | None) -> _Part:
         return _Part([ctx.make_sig(nodes[0])], total=1, carried=1)
     components = _components(nodes, ctx.parents)
     if len(components) > 1:
+        # Longest branch first: a group's messages go out, and are taken, in order, so the
+        # branch with the most tasks ahead of it starts first when workers are short.
+        components.sort(key=lambda c: -max(ctx.height[n] for n in c))
         parts = [_compile(c, ctx, None) for c in components]
         if budget is not None and sum(p.total for p in parts) > budget:
             return _later(nodes)  # a parallel block is carried whole or not at all
@@ -157,6 +160,7 @@ class _Context:
     anc: Mapping[str, set[str]]
     make_sig: MakeSig
     max_carried: int | None
+    height: Mapping[str, int]  # tasks on the longest path from a node to the end, itself included
 
 
 def compile_dag(parents: Mapping[str, Sequence[str]], make_sig: MakeSig, max_carried: int | None = None) -> Compiled:
@@ -166,8 +170,19 @@ def compile_dag(parents: Mapping[str, Sequence[str]], make_sig: MakeSig, max_car
     if not graph:
         return Compiled(None)
     order = topological_order(graph)
-    part = _compile(order, _Context(graph, ancestors(graph), make_sig, max_carried), None)
+    part = _compile(order, _Context(graph, ancestors(graph), make_sig, max_carried, heights(graph, order)), None)
     return Compiled(part.canvas, part.advance, part.later)
+
+
+def heights(graph: Mapping[str, set[str]], order: Sequence[str]) -> dict[str, int]:
+    """For each node, how many tasks the longest path from it to the end holds (itself included):
+    the static level list schedulers rank ready tasks by, in tasks as durations are not known."""
+    height: dict[str, int] = {}
+    for node in reversed(order):
+        height.setdefault(node, 1)
+        for parent in graph[node]:
+            height[parent] = max(height.get(parent, 1), height[node] + 1)
+    return height
 
 
 def waits_for(canvas: Any) -> dict[str, set[str]]:

@@ -7,8 +7,8 @@ from celery.canvas import _chain, _chord
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planner.compile import compile_dag, waits_for
-from planner.dag import ancestors
+from planner.compile import compile_dag, heights, waits_for
+from planner.dag import ancestors, topological_order
 
 app = Celery("compile-test")
 
@@ -140,6 +140,41 @@ def test_stages_of_parallel_chains_become_nested_chords():
     exact(parents)
 
 
+def first_task(node) -> str:
+    while not hasattr(node, "args") or not node.args:
+        node = node.tasks[0] if isinstance(node, group | _chain | _chord) else node[0]
+    return str(node.args[0])
+
+
+def groups_in(canvas) -> list[group]:
+    found: list[group] = []
+
+    def walk(node) -> None:
+        if isinstance(node, group):
+            found.append(node)
+        if isinstance(node, _chord):
+            walk(node.tasks)
+            walk(node.body)
+        elif isinstance(node, group | _chain):
+            for child in node.tasks:
+                walk(child)
+
+    walk(canvas)
+    return found
+
+
+def test_the_longest_branch_of_a_group_is_sent_first():
+    parents = {"short": [], "long1": [], "long2": ["long1"], "long3": ["long2"], "mid1": [], "mid2": ["mid1"]}
+    compiled = compile_dag(parents, make_sig)
+    assert isinstance(compiled.canvas, group)
+    assert [first_task(branch) for branch in compiled.canvas.tasks] == ["long1", "mid1", "short"]
+
+
+def test_heights_count_the_tasks_of_the_longest_path_to_the_end():
+    graph = {"a": set(), "b": {"a"}, "c": {"a"}, "d": {"c"}, "e": set()}
+    assert heights(graph, topological_order(graph)) == {"a": 3, "b": 1, "c": 2, "d": 1, "e": 1}
+
+
 @st.composite
 def random_dags(draw):
     n = draw(st.integers(min_value=1, max_value=60))
@@ -153,7 +188,13 @@ def random_dags(draw):
 @given(random_dags())
 def test_random_dags_compile_exactly(parents):
     exact(parents)
-    assert parallel_steps_followed_in_a_chain(compile_dag(parents, make_sig).canvas) == []
+    canvas = compile_dag(parents, make_sig).canvas
+    assert parallel_steps_followed_in_a_chain(canvas) == []
+    graph = {k: set(v) for k, v in parents.items()}
+    height = heights(graph, topological_order(graph))
+    for block in groups_in(canvas):  # branches in order of the longest path ahead of them
+        ahead = [height[first_task(branch)] for branch in block.tasks]
+        assert ahead == sorted(ahead, reverse=True)
 
 
 @settings(max_examples=150, deadline=None)
