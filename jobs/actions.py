@@ -64,6 +64,7 @@ def save_plan(
 
 def create_tasks(plan: Plan, schema: PlanSchema) -> list[Task]:
     """Materialise a validated plan's tasks."""
+    parents = {parent for t in schema.tasks for parent in dependencies(t)}
     tasks = [
         Task(
             job_id=plan.job_id,
@@ -73,6 +74,7 @@ def create_tasks(plan: Plan, schema: PlanSchema) -> list[Task]:
             title=t.title,
             inputs=t.inputs,
             depends_on=dependencies(t),
+            has_dependants=t.id in parents,
             max_attempts=t.max_attempts or settings.AWE_MAX_ATTEMPTS,
             timeout_s=t.timeout_s,
         )

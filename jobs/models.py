@@ -88,6 +88,11 @@ class Task(models.Model):
     title = models.CharField(max_length=200, blank=True, default="")
     inputs = models.JSONField(default=dict)
     depends_on = models.JSONField(default=list, help_text="Plan-local ids of every parent")
+    has_dependants = models.BooleanField(
+        default=True,
+        help_text="Whether another task of the job depends on this one: a completion looks for "
+        "children to promote only then. Set by planning and replanning.",
+    )
     dispatch = models.CharField(
         max_length=8,
         default="canvas",

@@ -91,6 +91,70 @@ def test_a_task_of_a_chain_runs_in_a_fixed_number_of_statements(django_assert_ma
     assert statuses(job) == {"a": "succeeded", "b": "succeeded", "c": "ready"}
 
 
+def dependants(job: Job) -> dict[str, bool]:
+    return dict(Task.objects.filter(job=job).values_list("key", "has_dependants"))
+
+
+def test_a_plan_marks_the_tasks_that_others_depend_on():
+    job, _ = job_with_plan(user(), {"tasks": [wait("a"), wait("b", "a"), wait("c", "a"), wait("d", "b", "c")]})
+    assert dependants(job) == {"a": True, "b": True, "c": True, "d": False}
+
+
+def test_a_replan_marks_the_dependants_of_its_new_plan():
+    from executor.replan import _apply
+    from jobs import actions
+    from planner.service import check
+
+    job, _ = job_with_plan(user(), {"tasks": [wait("a"), wait("b", "a"), wait("c", "b")]})
+
+    def replan_to(*tasks: dict[str, object]) -> dict[str, bool]:
+        plan = {"tasks": list(tasks)}
+        _apply(job, actions.save_plan(job, plan, source="test"), check(plan), set())
+        return dependants(job)
+
+    # c gains a dependant; then c is dropped (cancelled), so b loses its only one
+    assert replan_to(wait("a"), wait("b", "a"), wait("c", "b"), wait("d", "c")) == {
+        "a": True, "b": True, "c": True, "d": False,
+    }  # fmt: skip
+    assert replan_to(wait("a"), wait("b", "a"), wait("d")) == {"a": True, "b": False, "c": False, "d": False}
+
+
+def test_only_a_task_that_others_depend_on_looks_for_children_to_promote(monkeypatch):
+    from executor import scheduling
+    from executor.run import execute
+    from jobs.transitions import move_job
+
+    looked: list[str | None] = []
+    real = scheduling.promote_ready
+
+    def spy(job: Job, *, after: str | None = None) -> list[Task]:
+        looked.append(after)
+        return real(job, after=after)
+
+    job, _ = job_with_plan(user(), {"tasks": [wait("a"), wait("b", "a"), wait("lone")]})
+    move_job(job, JobStatus.RUNNING)
+    with transaction.atomic():
+        promote_ready(Job.objects.select_for_update().get(pk=job.pk))
+    monkeypatch.setattr(scheduling, "promote_ready", spy)
+    for key in ("lone", "a", "b"):
+        assert execute(Task.objects.get(job=job, key=key).pk, worker="w").status == "ran"
+    assert looked == ["a"]  # neither "lone" nor "b" has a dependant
+    assert Job.objects.get(pk=job.pk).status == JobStatus.SUCCEEDED  # the last one settled the job
+
+
+def test_with_a_cap_a_task_without_dependants_still_frees_its_slot():
+    from executor.run import execute
+    from jobs.transitions import move_job
+
+    job, _ = job_with_plan(user(), {"tasks": [wait("a"), wait("b")]})
+    Job.objects.filter(pk=job.pk).update(budget={"max_parallel": 1})
+    move_job(job, JobStatus.RUNNING)
+    with transaction.atomic():
+        assert [t.key for t in promote_ready(Job.objects.select_for_update().get(pk=job.pk))] == ["a"]
+    assert execute(Task.objects.get(job=job, key="a").pk, worker="w").status == "ran"
+    assert statuses(job)["b"] == S.READY  # admitted by the slot "a" freed, though not its child
+
+
 def dispatched(job: Job) -> dict[str, str]:
     return dict(Task.objects.filter(job=job).values_list("key", "dispatch"))
 
