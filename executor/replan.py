@@ -101,13 +101,9 @@ def _apply(job: Job, saved: Any, checked: Plan, done_ids: set[str]) -> None:
         else:
             budget = spec.max_attempts or settings.AWE_MAX_ATTEMPTS
             move_task(old, S.PENDING, event={"replanned": saved.version}, max_attempts=old.attempts + budget, **fields)
-    _mark_dependants(job)
-
-
-def _mark_dependants(job: Job) -> None:
-    """Keep ``has_dependants`` true of exactly the tasks that a task which may still run depends on
-    (a replan adds and drops dependencies; a completion trusts the flag of its locked row)."""
+    # The new plan's dependencies replace the old ones (a completion trusts the flag of its locked
+    # row); tasks left out of it are cancelled and depend on nothing that runs.
+    parents = actions.depended_on(checked)
     tasks = Task.objects.filter(job=job)
-    parents = {p for deps in tasks.exclude(status=S.CANCELLED).values_list("depends_on", flat=True) for p in deps}
     tasks.filter(key__in=parents, has_dependants=False).update(has_dependants=True)
     tasks.exclude(key__in=parents).filter(has_dependants=True).update(has_dependants=False)

@@ -165,8 +165,7 @@ def execute(task_pk: int, *, worker: str, celery_id: str = "") -> Outcome:
             uncapped = max_parallel(locked.job) is None
             done = move_task(locked, S.SUCCEEDED, held=True, defer=uncapped, output=output, error="", error_class="")
             actions.finish_attempt(attempt, "succeeded", defer=True)  # written last: the one lock order
-            # same transaction: no child is forgotten
-            maybe_done = advance(done.job, after=done.key, has_dependants=done.has_dependants)
+            maybe_done = advance(done)  # same transaction: no child is forgotten
     except IllegalTransition:
         return _superseded(attempt)
     if maybe_done:

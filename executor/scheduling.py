@@ -73,20 +73,21 @@ def promote_ready(job: Job, *, after: str | None = None) -> list[Task]:
     return move_tasks(ready, S.READY, defer=True)  # locked above; written with the events in a completion
 
 
-def advance(job: Job, *, after: str, has_dependants: bool = True) -> bool:
-    """Task ``after`` succeeded: promote its newly ready children and send those the canvas does
+def advance(done: Task) -> bool:
+    """Task ``done`` succeeded: promote its newly ready children and send those the canvas does
     not carry. The caller holds the job's row for share and the task's for update (``lock_task``)
-    and ``job`` was read under them; ``has_dependants`` is the task's flag, read under that lock
-    (a task that no other depends on has no children to look for, unless a cap on tasks in
-    flight lets its freed slot admit any waiting task).
+    and ``done`` and its job were read under them — its ``has_dependants`` too: a task that no
+    other depends on has no children to look for, unless a cap on tasks in flight lets its freed
+    slot admit any waiting task.
 
     Returns whether the job may have nothing left to run (no child was promoted): the caller then
     calls ``settle_if_done`` after its commit, as settling takes the job's row for update."""
+    job = done.job
     if job.status != JobStatus.RUNNING:
         return False
-    if not has_dependants and max_parallel(job) is None:
+    if not done.has_dependants and max_parallel(job) is None:
         return True
-    promoted = promote_ready(job, after=after)
+    promoted = promote_ready(job, after=done.key)
     to_send = [task for task in promoted if task.dispatch == "advance"]
     if to_send:
         transaction.on_commit(lambda: send(to_send, job.priority))

@@ -62,9 +62,14 @@ def save_plan(
     return plan
 
 
+def depended_on(schema: PlanSchema) -> set[str]:
+    """The ids of the plan's tasks that another of its tasks depends on (``Task.has_dependants``)."""
+    return {parent for t in schema.tasks for parent in dependencies(t)}
+
+
 def create_tasks(plan: Plan, schema: PlanSchema) -> list[Task]:
     """Materialise a validated plan's tasks."""
-    parents = {parent for t in schema.tasks for parent in dependencies(t)}
+    parents = depended_on(schema)
     tasks = [
         Task(
             job_id=plan.job_id,

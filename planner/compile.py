@@ -23,7 +23,7 @@ from typing import Any
 from celery import chord, group
 from celery.canvas import Signature, _chain, _chord
 
-from planner.dag import ancestors, topological_order
+from planner.dag import ancestors, heights, topological_order
 
 MakeSig = Callable[[str], Signature]
 
@@ -170,19 +170,8 @@ def compile_dag(parents: Mapping[str, Sequence[str]], make_sig: MakeSig, max_car
     if not graph:
         return Compiled(None)
     order = topological_order(graph)
-    part = _compile(order, _Context(graph, ancestors(graph), make_sig, max_carried, heights(graph, order)), None)
+    part = _compile(order, _Context(graph, ancestors(graph), make_sig, max_carried, heights(graph)), None)
     return Compiled(part.canvas, part.advance, part.later)
-
-
-def heights(graph: Mapping[str, set[str]], order: Sequence[str]) -> dict[str, int]:
-    """For each node, how many tasks the longest path from it to the end holds (itself included):
-    the static level list schedulers rank ready tasks by, in tasks as durations are not known."""
-    height: dict[str, int] = {}
-    for node in reversed(order):
-        height.setdefault(node, 1)
-        for parent in graph[node]:
-            height[parent] = max(height.get(parent, 1), height[node] + 1)
-    return height
 
 
 def waits_for(canvas: Any) -> dict[str, set[str]]:

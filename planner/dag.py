@@ -63,6 +63,18 @@ def ancestors(parents: Mapping[str, Iterable[str]]) -> dict[str, set[str]]:
     return result
 
 
+def heights(parents: Mapping[str, Iterable[str]]) -> dict[str, int]:
+    """For each node, how many nodes the longest path from it to the end holds (itself included):
+    the static level that list schedulers rank ready work by, counted in tasks when durations
+    are not known."""
+    height: dict[str, int] = {}
+    for node in reversed(topological_order(parents)):
+        height.setdefault(node, 1)
+        for parent in parents[node]:
+            height[parent] = max(height.get(parent, 1), height[node] + 1)
+    return height
+
+
 def critical_path(parents: Mapping[str, Iterable[str]], weight: Mapping[str, float]) -> float:
     """Length of the longest weighted path."""
     finish: dict[str, float] = {}

@@ -184,7 +184,7 @@ def test_a_long_chain_is_sent_in_segments_as_it_becomes_ready(
 
     succeed(job, "a", "b")
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        scheduling.advance(Job.objects.get(pk=job.pk), after="b")  # c is ready: its segment goes
+        scheduling.advance(Task.objects.select_related("job").get(job=job, key="b"))  # c is ready: its segment goes
     assert sent == [["a", "b"], ["c", "d"]]
     assert dispatched(job) == {"a": "canvas", "b": "canvas", "c": "canvas", "d": "canvas", "e": "later"}
     [event] = Event.objects.filter(job=job, type="plan.segment_sent")
