@@ -7,6 +7,7 @@ import os
 import random
 import statistics
 import time
+from pathlib import Path
 from typing import Any
 
 from bench.dags import crossed_chains, fork_join
@@ -35,11 +36,24 @@ def _submit(plan: dict[str, Any], goal: str) -> Any:
     return submit(user, goal, plan=plan)
 
 
+def _dag(shape: str, n: int, rng: random.Random) -> tuple[dict[str, list[str]], dict[str, float]]:
+    parents = (fork_join if shape == "series-parallel" else crossed_chains)(n, 8, rng)
+    return parents, {k: round(rng.uniform(0.1, 0.3), 3) for k in parents}
+
+
+def _gaps(parents: dict[str, list[str]], started: dict[str, float], finished: dict[str, float]) -> dict[bool, float]:
+    """Median ms from the (last) parent's finish to the child's start: {several parents: ms}."""
+    gaps: dict[bool, list[float]] = {False: [], True: []}
+    for key, ps in parents.items():
+        if ps:
+            gaps[len(ps) > 1].append(1000 * (started[key] - max(finished[p] for p in ps)))
+    return {many: statistics.median(values) if values else float("nan") for many, values in gaps.items()}
+
+
 def makespan(shape: str, n: int, rng: random.Random) -> dict[str, Any]:
     from planner.dag import critical_path
 
-    parents = (fork_join if shape == "series-parallel" else crossed_chains)(n, 8, rng)
-    seconds = {k: round(rng.uniform(0.1, 0.3), 3) for k in parents}
+    parents, seconds = _dag(shape, n, rng)
     plan = {
         "tasks": [
             {"id": k, "tool": "core.wait", "inputs": {"seconds": seconds[k]}, "depends_on": ps}
@@ -48,25 +62,48 @@ def makespan(shape: str, n: int, rng: random.Random) -> dict[str, Any]:
     }
     job = _wait(_submit(plan, f"{shape} {n}").pk)
     tasks = list(job.tasks.all())
-    span = (max(t.finished_at for t in tasks) - min(t.started_at for t in tasks)).total_seconds()
+    started = {t.key: t.started_at.timestamp() for t in tasks}
+    finished = {t.key: t.finished_at.timestamp() for t in tasks}
+    span = max(finished.values()) - min(started.values())
     cp = critical_path(parents, seconds)
-    advance = sum(1 for t in tasks if t.dispatch == "advance")
-    by_key = {t.key: t for t in tasks}
-    gaps: dict[bool, list[float]] = {False: [], True: []}  # parent(s) finished → child started, ms
-    for key, ps in parents.items():
-        if ps:
-            last = max(by_key[p].finished_at for p in ps)
-            gaps[len(ps) > 1].append(1000 * (by_key[key].started_at - last).total_seconds())
+    gaps = _gaps(parents, started, finished)
     return {
         "shape": shape,
         "tasks": n,
         "critical_path_s": cp,
         "makespan_s": span,
         "ratio": span / cp,
-        "advance": advance,
-        "after_one_ms": statistics.median(gaps[False]) if gaps[False] else float("nan"),
-        "after_many_ms": statistics.median(gaps[True]) if gaps[True] else float("nan"),
+        "advance": sum(1 for t in tasks if t.dispatch == "advance"),
+        "after_one_ms": gaps[False],
+        "after_many_ms": gaps[True],
     }
+
+
+def raw_makespan(shape: str, n: int, rng: random.Random, log: Path) -> dict[str, Any]:
+    """The same DAG as ``makespan`` as a plain Celery canvas of sleeping tasks (AWE's compiler,
+    no bound on a message's size, nothing stored): what Celery's chains and chords cost alone.
+    Only a series-parallel DAG has an exact canvas."""
+    from bench.noop_tools import raw_wait
+    from planner.compile import compile_dag
+    from planner.dag import critical_path
+
+    parents, seconds = _dag(shape, n, rng)
+    compiled = compile_dag(parents, lambda k: raw_wait.si(k, seconds[k], str(log)).set(queue="tools"))
+    assert compiled.canvas is not None and not compiled.advance and not compiled.later, shape
+    log.unlink(missing_ok=True)
+    compiled.canvas.apply_async()
+    deadline = time.monotonic() + 600
+    rows: list[list[str]] = []
+    while len(rows) < n:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"raw canvas {shape} {n}: {len(rows)} tasks ran")
+        time.sleep(0.05)
+        rows = [line.split() for line in log.read_text().splitlines()] if log.exists() else []
+    started = {key: float(start) for key, start, _ in rows}
+    finished = {key: float(end) for key, _, end in rows}
+    span = max(finished.values()) - min(started.values())
+    gaps = _gaps(parents, started, finished)
+    return {"ratio": span / critical_path(parents, seconds), "after_one_ms": gaps[False], "after_many_ms": gaps[True]}
 
 
 def hops(job: Any) -> list[tuple[str, float]]:
@@ -95,7 +132,10 @@ def hops(job: Any) -> list[tuple[str, float]]:
 
 
 def overhead(n: int = 100) -> dict[str, Any]:
-    """Sequential round trips: a chain of n no-op tasks through AWE vs n raw Celery calls."""
+    """Sequential round trips: a chain of n no-op tasks through AWE vs n raw Celery calls; and,
+    to tell Celery's share of AWE's hop from AWE's own, a raw Celery chain of n no-op tasks."""
+    from celery import chain
+
     from bench.noop_tools import raw_noop
 
     plan = {
@@ -111,7 +151,16 @@ def overhead(n: int = 100) -> dict[str, Any]:
     for i in range(n):
         raw_noop.apply_async((i,), queue="tools").get(timeout=30)
     raw = (time.perf_counter() - start) / n
-    return {"awe_ms": awe * 1000, "raw_ms": raw * 1000, "ratio": awe / raw, "hops": hops(job)}
+    start = time.perf_counter()
+    chain(raw_noop.si(i).set(queue="tools") for i in range(n)).apply_async().get(timeout=60)
+    raw_chain = (time.perf_counter() - start) / n
+    return {
+        "awe_ms": awe * 1000,
+        "raw_ms": raw * 1000,
+        "ratio": awe / raw,
+        "raw_chain_ms": raw_chain * 1000,
+        "hops": hops(job),
+    }
 
 
 def throughput(n: int = 2000) -> dict[str, Any]:
@@ -149,24 +198,40 @@ def main() -> list[str]:
             f"## Makespan / critical path (core.wait 0.1-0.3 s, width <= 8, worker concurrency 8; target <= 1.05; "
             f"{ROUNDS} rounds)"
         )
+        lines.append("")
         lines.append(
-            "| shape | tasks | critical path s | makespan s | ratio (median) | ratios of the rounds "
-            "| tasks dispatched by advance | start after one parent, p50 ms | start after the last of several parents, p50 ms |"
+            "Each round runs the DAG through AWE, then (series-parallel only: no canvas expresses the other "
+            "shape exactly) the same DAG as a plain Celery canvas of sleeping tasks on the same worker."
         )
-        lines.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+        lines.append("")
+        lines.append(
+            "| shape | tasks | critical path s | AWE makespan s | AWE ratio (median) | AWE rounds "
+            "| raw canvas ratio (median) | raw canvas rounds | tasks dispatched by advance "
+            "| start after one parent, p50 ms, AWE / raw | start after the last of several parents, p50 ms, AWE / raw |"
+        )
+        lines.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
         shapes = [(shape, n) for shape in ("series-parallel", "non-series-parallel") for n in (50, 200)]
         seeds = {key: rng.randrange(2**32) for key in shapes}  # every round runs the same DAGs
         spans: dict[tuple[str, int], list[dict[str, Any]]] = {key: [] for key in shapes}
+        raws: dict[tuple[str, int], list[dict[str, Any]]] = {key: [] for key in shapes}
+        log = harness.data_dir / "raw-spans.log"
         for _ in range(ROUNDS):
             for shape, n in shapes:
                 spans[shape, n].append(makespan(shape, n, random.Random(seeds[shape, n])))
+                if shape == "series-parallel":
+                    raws[shape, n].append(raw_makespan(shape, n, random.Random(seeds[shape, n]), log))
         for key in shapes:
             r = _median_round(spans[key])
             ratios = ", ".join(f"{x['ratio']:.3f}" for x in spans[key])
+            raw, raw_ratios = "—", "—"
+            one, many = f"{r['after_one_ms']:.1f}", f"{r['after_many_ms']:.1f}"
+            if raws[key]:
+                q = _median_round(raws[key])
+                raw, raw_ratios = f"{q['ratio']:.3f}", ", ".join(f"{x['ratio']:.3f}" for x in raws[key])
+                one, many = f"{one} / {q['after_one_ms']:.1f}", f"{many} / {q['after_many_ms']:.1f}"
             lines.append(
                 f"| {r['shape']} | {r['tasks']} | {r['critical_path_s']:.2f} | {r['makespan_s']:.2f} | {r['ratio']:.3f} "
-                f"| {ratios} "
-                f"| {r['advance']} | {r['after_one_ms']:.1f} | {r['after_many_ms']:.1f} |"
+                f"| {ratios} | {raw} | {raw_ratios} | {r['advance']} | {one} | {many} |"
             )
         # The machine is shared: each ratio is measured ROUNDS times, AWE and raw Celery in turn,
         # and the round with the median ratio is the one reported in detail.
@@ -174,10 +239,18 @@ def main() -> list[str]:
         o = _median_round(runs)
         lines.append("")
         lines.append(f"## Per-task overhead, sequential (no-op tool; target AWE / raw <= 2.0; {ROUNDS} rounds)")
-        lines.append("| round | AWE full path ms/task | raw Celery round trip ms | ratio |")
-        lines.append("| --- | --- | --- | --- |")
-        lines += [f"| {i} | {r['awe_ms']:.1f} | {r['raw_ms']:.1f} | {r['ratio']:.2f} |" for i, r in enumerate(runs, 1)]
-        lines.append(f"| median | | | {o['ratio']:.2f} |")
+        lines.append("| round | AWE full path ms/task | raw Celery round trip ms | ratio | raw Celery chain ms/task |")
+        lines.append("| --- | --- | --- | --- | --- |")
+        lines += [
+            f"| {i} | {r['awe_ms']:.1f} | {r['raw_ms']:.1f} | {r['ratio']:.2f} | {r['raw_chain_ms']:.1f} |"
+            for i, r in enumerate(runs, 1)
+        ]
+        lines.append(f"| median | | | {o['ratio']:.2f} | |")
+        lines.append("")
+        lines.append(
+            f"AWE's own share of a hop in the median round (AWE's chain less a raw Celery chain of the same "
+            f"length): {o['awe_ms'] - o['raw_chain_ms']:.1f} ms."
+        )
         lines.append("")
         lines.append(
             "Where one hop of that chain goes in the median round (p50; the stretches overlap by a few time stamps):"
