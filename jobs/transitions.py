@@ -79,13 +79,15 @@ class ClaimLocks:
 
 def lock_for_claim(task_pk: int) -> ClaimLocks:
     """``lock_task`` for a claim, whose statement also reads the parents and, on PostgreSQL,
-    reserves the id of the attempt row, so that the insert can go with the claim's events."""
+    reserves the id of the attempt row, so that the insert can go with the claim's events.
+    The parents are looked up by key (``= ANY(ARRAY(...))`` lets PostgreSQL use the job's unique
+    index on keys; ``IN (SELECT ...)`` had it read every task of the job for each claim)."""
     postgres = connection.vendor == "postgresql"
     tasks, attempts = Task._meta.db_table, TaskAttempt._meta.db_table
     if postgres:
         parents = (f"(SELECT coalesce(json_agg(json_build_array(p.key, p.status, p.output)), '[]'::json) "
                    f"FROM {tasks} p WHERE p.job_id = t.job_id "
-                   f"AND p.key IN (SELECT jsonb_array_elements_text(t.depends_on)))")  # fmt: skip
+                   f"AND p.key = ANY(ARRAY(SELECT jsonb_array_elements_text(t.depends_on))))")  # fmt: skip
         extras: tuple[str, ...] = (parents, f"nextval(pg_get_serial_sequence('{attempts}', 'id'))")
     else:
         extras = (f"(SELECT json_group_array(json_array(p.key, p.status, json(p.output))) FROM {tasks} p "
