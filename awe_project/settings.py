@@ -119,14 +119,15 @@ else:
     # task runs (its claim and its completion) once per connection, not once per task. Behind a
     # pooler in transaction mode that cannot keep prepared statements, set it to "none".
     _prepare = env.str("DATABASE_PREPARE_THRESHOLD", default="5").strip().lower()
-    if not (_prepare in ("", "none") or (_prepare.isdigit())):
+    if not (_prepare in ("", "none") or _prepare.isdigit()):
         raise environ.ImproperlyConfigured(
             f"DATABASE_PREPARE_THRESHOLD={_prepare!r}; use a count of runs (0: prepare at once) or none"
         )
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        server_side_binding=env.bool("DATABASE_SERVER_SIDE_BINDING", default=True),
-        prepare_threshold=int(_prepare) if _prepare.isdigit() else None,
-    )
+    if DATABASES["default"]["ENGINE"].endswith((".postgresql", ".postgis")):  # psycopg 3
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            server_side_binding=env.bool("DATABASE_SERVER_SIDE_BINDING", default=True),
+            prepare_threshold=int(_prepare) if _prepare.isdigit() else None,
+        )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -24,9 +24,9 @@ with connection.cursor() as cursor:
 """
 
 
-def _shell(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+def _shell(tmp_path: Path, code: str = PROBE, **env: str) -> subprocess.CompletedProcess[str]:
     environment = {**os.environ, "AWE_DATA_DIR": str(tmp_path), "DATABASE_URL": f"{PG_URL}/postgres", **env}
-    return subprocess.run([sys.executable, "manage.py", "shell", "-c", PROBE], cwd=ROOT, env=environment,
+    return subprocess.run([sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, env=environment,
                           capture_output=True, text=True, timeout=60)  # fmt: skip
 
 
@@ -52,3 +52,10 @@ def test_a_bad_prepare_threshold_stops_start_up_naming_the_setting(tmp_path):
     done = _shell(tmp_path, DATABASE_PREPARE_THRESHOLD="often")
     assert done.returncode != 0
     assert "DATABASE_PREPARE_THRESHOLD='often'" in done.stderr
+
+
+def test_a_database_url_of_another_engine_gets_no_postgresql_options(tmp_path):
+    code = "from django.db import connection; connection.ensure_connection(); print(connection.vendor)"
+    done = _shell(tmp_path, code, DATABASE_URL=f"sqlite:///{tmp_path / 'awe.sqlite3'}")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[-1] == "sqlite"
