@@ -20,10 +20,10 @@ from redis.exceptions import RedisError
 
 from jobs.events import job_channel
 from jobs.models import JOB_TERMINAL, Event, Job
+from jobs.publisher import REDIS_CHANNEL
 
 log = logging.getLogger(__name__)
 
-REDIS_CHANNEL = "events_channel"  # where django-eventstream publishes every event
 SAFETY_WAKE_S = 2.0  # with Redis, re-read at least this often in case a publish was lost
 
 Waiter = Callable[[float], None]

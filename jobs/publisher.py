@@ -1,24 +1,28 @@
 """Live delivery of committed events over Redis, off the thread that committed them.
 
 A commit hands its events to its process's publisher thread and goes on, so a task or a request
-does not wait for the Redis round trips (one per event and channel): on a worker they stood
-between a task's commit and Celery sending the next task of its chain or chord. The thread sends
-in the order it was handed, so one process's events leave in commit order.
+does not wait for Redis: on a worker that round trip stood between a task's commit and Celery
+sending the next task of its chain or chord. The thread sends in the order it was handed, so one
+process's events leave in commit order, and sends everything waiting in one pipelined round trip
+(one publish per event and channel had cost a worker about 0.3 ms of CPU per task).
 
 The Event rows are the truth. A message lost here (Redis unreachable, a queue full behind a Redis
-that hangs, the process killed before its queue drained) is what a failed send always was: logged, and read from the table by the
-client's next request or reconnect. A process that shuts down cleanly drains the queue first
+that hangs, the process killed before its queue drained) is what a failed send always was:
+logged, and read from the table by the client's next request or reconnect. A process that shuts down cleanly drains the queue first
 (``atexit``; a worker's pool process on ``worker_process_shutdown``).
 """
 
 from __future__ import annotations
 
 import atexit
+import contextlib
+import json
 import logging
 import os
 import queue
 import threading
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from celery import signals
 from redis.exceptions import RedisError
@@ -28,18 +32,55 @@ log = logging.getLogger(__name__)
 # (channel, event type, SSE data) of one event on one channel
 Message = tuple[str, str, str]
 
+# django-eventstream's own Redis channel: ``send_event`` publishes every event on it and the
+# RedisListener of each web process (and ``jobs.follow``) reads it.
+REDIS_CHANNEL = "events_channel"
 
-def _send(channel: str, type_: str, data: str) -> None:
+
+def _redis_message(channel: str, type_: str, data: str) -> str:
+    """The message ``send_event`` publishes for an event; on a reliable (job) channel its id is
+    the event's seq, as the Event table storage gives it (``jobs.eventstore``)."""
+    from jobs.eventstore import JOB_PREFIX
+
+    pub_id = str(json.loads(data)["seq"]) if channel.startswith(JOB_PREFIX) else None
+    return json.dumps({"channel": channel, "event_type": type_, "data": data, "pub_id": pub_id})
+
+
+class _Redis:
+    client: Any = None  # the process's own client (a forked pool child makes its own)
+    pid = 0
+
+
+_redis = _Redis()
+
+
+def _send(messages: Sequence[Message]) -> None:
+    """Send a batch in one Redis round trip (a pipeline of the messages ``send_event`` would
+    publish one by one). With a GRIP proxy configured, through ``send_event``, which also
+    publishes to the proxy."""
+    from django.conf import settings
     from django_eventstream import send_event
 
-    send_event(channel, type_, data, json_encode=False)
+    if getattr(settings, "GRIP_URL", None) or getattr(settings, "GRIP_PROXIES", None):
+        for channel, type_, data in messages:
+            send_event(channel, type_, data, json_encode=False)
+        return
+    if _redis.client is None or _redis.pid != os.getpid():
+        import redis
+
+        _redis.client, _redis.pid = redis.Redis(**settings.EVENTSTREAM_REDIS), os.getpid()
+    pipe = _redis.client.pipeline(transaction=False)
+    for channel, type_, data in messages:
+        pipe.publish(REDIS_CHANNEL, _redis_message(channel, type_, data))
+    pipe.execute()
 
 
 class Publisher:
     """``max_unsent`` bounds the batches waiting (a Redis that hangs must not grow the process
-    without end): past it a batch is dropped and counted in ``dropped``, and a warning logged."""
+    without end): past it a batch is dropped and counted in ``dropped``, and a warning logged.
+    ``send`` gets every batch waiting when the thread comes round, in order, as one list."""
 
-    def __init__(self, send: Callable[[str, str, str], None] = _send, max_unsent: int = 10_000) -> None:
+    def __init__(self, send: Callable[[Sequence[Message]], None] = _send, max_unsent: int = 10_000) -> None:
         self._send = send
         self._max_unsent = max_unsent
         self._lock = threading.Condition()
@@ -74,16 +115,19 @@ class Publisher:
 
     def _run(self, messages_in: queue.SimpleQueue[Sequence[Message]]) -> None:
         while True:
-            messages = messages_in.get()
-            for channel, type_, data in messages:
-                try:
-                    self._send(channel, type_, data)
-                except (OSError, ConnectionError, RedisError) as exc:
-                    log.warning("live publish on %s failed: %s", channel, exc)
-                except Exception:  # the thread must outlive a bad message
-                    log.exception("live publish on %s failed", channel)
+            batches = [messages_in.get()]
+            with contextlib.suppress(queue.Empty):
+                while len(batches) < 100:  # what else waits goes in the same round trip
+                    batches.append(messages_in.get_nowait())
+            messages = [message for batch in batches for message in batch]
+            try:
+                self._send(messages)
+            except (OSError, ConnectionError, RedisError) as exc:
+                log.warning("live publish of %d events (%s ...) failed: %s", len(messages), messages[0][0], exc)
+            except Exception:  # the thread must outlive a bad message
+                log.exception("live publish of %d events (%s ...) failed", len(messages), messages[0][0])
             with self._lock:
-                self._unsent -= 1
+                self._unsent -= len(batches)
                 self._lock.notify_all()
 
 
