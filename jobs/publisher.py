@@ -8,8 +8,9 @@ process's events leave in commit order, and sends everything waiting in one pipe
 
 The Event rows are the truth. A message lost here (Redis unreachable, a queue full behind a Redis
 that hangs, the process killed before its queue drained) is what a failed send always was:
-logged, and read from the table by the client's next request or reconnect. A process that shuts down cleanly drains the queue first
-(``atexit``; a worker's pool process on ``worker_process_shutdown``).
+logged, and read from the table by the client's next request or reconnect. A process that shuts
+down cleanly drains the queue first (``atexit``; a worker's pool process on
+``worker_process_shutdown``).
 """
 
 from __future__ import annotations
@@ -38,11 +39,14 @@ REDIS_CHANNEL = "events_channel"
 
 
 def _redis_message(channel: str, type_: str, data: str) -> str:
-    """The message ``send_event`` publishes for an event; on a reliable (job) channel its id is
-    the event's seq, as the Event table storage gives it (``jobs.eventstore``)."""
-    from jobs.eventstore import JOB_PREFIX
+    """The message ``send_event`` publishes for an event, its id asked, as ``send_event`` asks it,
+    of the eventstream's storage on a channel its channel manager calls reliable (a job's: the
+    event's seq, ``jobs.eventstore``)."""
+    from django_eventstream.utils import get_channelmanager, get_storage
 
-    pub_id = str(json.loads(data)["seq"]) if channel.startswith(JOB_PREFIX) else None
+    storage = get_storage()
+    reliable = storage is not None and get_channelmanager().is_channel_reliable(channel)
+    pub_id = str(storage.append_event(channel, type_, data).id) if reliable else None
     return json.dumps({"channel": channel, "event_type": type_, "data": data, "pub_id": pub_id})
 
 
