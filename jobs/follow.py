@@ -67,6 +67,7 @@ def follow(
     event is read. Raises ``TimeoutError`` after ``timeout_s`` without the job ending."""
     deadline = None if timeout_s is None else time.monotonic() + timeout_s
     seq = after_seq
+    ended = False
     with _wakeups(job_id, poll_s) as wait:
         while True:
             batch = list(Event.objects.filter(job_id=job_id, seq__gt=seq).order_by("seq")[:500])
@@ -74,9 +75,14 @@ def follow(
             if batch:
                 seq = batch[-1].seq
                 continue
+            if ended:
+                return
             status = Job.objects.filter(pk=job_id).values_list("status", flat=True).get()
             if status in JOB_TERMINAL:
-                return
+                # The job may have ended between the read above and this one: its last events
+                # committed with its status, so one more read finds them.
+                ended = True
+                continue
             left = None if deadline is None else deadline - time.monotonic()
             if left is not None and left <= 0:
                 raise TimeoutError(f"job {job_id} still {status} after {timeout_s} s")
