@@ -38,7 +38,8 @@ TASK_ACTIVE = {TaskStatus.READY, TaskStatus.RUNNING, TaskStatus.RETRYING}
 
 class Job(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jobs")
+    # No index of its own: the (owner, status, -created_at) index leads with it.
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jobs", db_index=False)
     goal = models.TextField()
     context_json = models.JSONField(default=dict, blank=True)
     priority = models.PositiveSmallIntegerField(default=1)
@@ -64,7 +65,8 @@ class Job(models.Model):
 
 
 class Plan(models.Model):
-    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="plans")
+    # No index of its own: the (job, version) index leads with it.
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="plans", db_index=False)
     version = models.PositiveIntegerField()
     source = models.CharField(max_length=32, help_text="mock, heuristic, openai or explicit")
     dag = models.JSONField(help_text="The plan as submitted or produced")
@@ -81,7 +83,8 @@ class Plan(models.Model):
 
 
 class Task(models.Model):
-    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="tasks")
+    # No index of its own: the (job, key) index leads with it.
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="tasks", db_index=False)
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="tasks")
     key = models.CharField(max_length=64, help_text="Plan-local task id")
     tool = models.CharField(max_length=128)
@@ -122,7 +125,8 @@ class Task(models.Model):
 
 
 class TaskAttempt(models.Model):
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="attempt_log")
+    # No index of its own: the (task, number) index leads with it.
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="attempt_log", db_index=False)
     number = models.PositiveIntegerField()
     worker = models.CharField(max_length=255, blank=True, default="")
     started_at = models.DateTimeField()
@@ -158,7 +162,8 @@ class Artifact(models.Model):
 
 
 class Event(models.Model):
-    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="events")
+    # No index of its own: the (job, seq) index leads with it.
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="events", db_index=False)
     seq = models.PositiveIntegerField(help_text="Per-job sequence number, from 1")
     type = models.CharField(max_length=64)
     task_key = models.CharField(max_length=64, blank=True, default="")
