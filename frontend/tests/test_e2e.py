@@ -313,6 +313,8 @@ def test_an_expired_session_asks_to_sign_in_again(browser: Any, module_stack_fac
 
 
 def test_a_job_can_be_submitted_and_inspected_with_the_keyboard(page: Page) -> None:
+    from playwright.sync_api import expect
+
     tab = page.go("/jobs/new")
     goal = tab.get_by_label("Goal", exact=True)  # controls are found by their labels
     goal.fill(SEED)
@@ -320,6 +322,10 @@ def test_a_job_can_be_submitted_and_inspected_with_the_keyboard(page: Page) -> N
     tab.keyboard.press("Enter")
     tab.wait_for_url(re.compile(r".*/jobs/[0-9a-f-]{36}$"))
     tab.wait_for_function(ALL_SUCCEEDED)
-    tab.get_by_test_id("dag-node-brief").focus()
+    # React Flow keeps a node hidden until it has measured it, and a hidden button takes no focus.
+    node = tab.get_by_test_id("dag-node-brief")
+    expect(node).to_be_visible()
+    node.focus()
+    expect(node).to_be_focused()
     tab.keyboard.press("Enter")
     tab.locator('[data-testid="task-drawer"][data-task="brief"]').wait_for()
