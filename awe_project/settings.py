@@ -394,5 +394,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django_eventstream": {"level": "WARNING"}},
+    "loggers": {
+        "django_eventstream": {"level": "WARNING"},
+        # One line per HTTP request and per MCP session at INFO: two lines per MCP tool call.
+        "httpx": {"level": "WARNING"},
+        "httpx2": {"level": "WARNING"},
+        "mcp.client": {"level": "WARNING"},
+    },
 }

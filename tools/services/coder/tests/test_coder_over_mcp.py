@@ -3,6 +3,7 @@ worker uses it: tools discovered as mcp.coder.* and called through tools.runtime
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import subprocess
@@ -133,3 +134,14 @@ def test_implement_plans_writes_tests_and_diffs_with_the_mock_llm(coder: dict[st
     assert "+def slugify(value: str) -> str:" in out["diff"]
     assert out["plan"]["steps"] and out["usage"]["provider"] == "mock"
     assert len(usages) == 1 and getattr(usages[0], "tokens_in", 0) > 0  # counted against the job's budget
+
+
+def test_a_call_adds_no_log_line_per_request(
+    coder: dict[str, ToolSpec], ctx: ToolContext, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The HTTP client and the MCP SDK log each request and session at INFO: a worker at the
+    default level would write two lines per tool call, so settings.LOGGING keeps them to warnings."""
+    caplog.set_level(logging.INFO)
+    invoke(coder["mcp.coder.write_files"], {"workspace": "quiet", "files": [{"path": "a.txt", "content": "a"}]}, ctx)
+    chatter = [f"{r.name}: {r.getMessage()}" for r in caplog.records if r.name.startswith(("httpx", "mcp"))]
+    assert chatter == []
