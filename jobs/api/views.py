@@ -7,12 +7,11 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import filters, mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -49,6 +48,24 @@ class JobViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retrieve
     search_fields = ["goal"]  # ?search=words (all must occur in the goal, case-insensitive)
     ordering_fields = ["created_at", "updated_at", "status", "priority", "goal"]  # ?ordering=-priority
     ordering = ["-created_at"]
+
+    def get_object(self) -> Job:
+        """The job named in the URL, if this user may see it: otherwise a 404 naming the id (a job
+        of someone else's is not told apart from one that does not exist)."""
+        pk = self.kwargs["pk"]
+        job = self.get_queryset().filter(pk=pk).first()
+        if job is None:
+            raise NotFound(f"no job {pk}")
+        self.check_object_permissions(self.request, job)
+        return job
+
+    def _task(self, key: str | None, tasks: QuerySet[Task] | None = None) -> Task:
+        job = self.get_object()
+        task = (tasks if tasks is not None else Task.objects.all()).filter(job=job, key=key).first()
+        if task is None:
+            raise NotFound(f"job {job.pk} has no task {key!r}")
+        task.job = job  # as read for this user: no second query
+        return task
 
     def get_queryset(self) -> QuerySet[Job]:
         jobs = visible_jobs(self.request.user)
@@ -106,8 +123,7 @@ class JobViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retrieve
     @extend_schema(responses=TaskDetailSerializer)
     @action(detail=True, methods=["get"], url_path=r"tasks/(?P<task_id>[^/]+)")
     def task(self, request: Request, pk: str | None = None, task_id: str | None = None) -> Response:
-        job = self.get_object()
-        task = get_object_or_404(Task.objects.prefetch_related("attempt_log"), job=job, key=task_id)
+        task = self._task(task_id, Task.objects.prefetch_related("attempt_log"))
         return Response(TaskDetailSerializer(task).data)
 
     @extend_schema(request=None, responses=JobSerializer)
@@ -120,9 +136,8 @@ class JobViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retrieve
     @action(detail=True, methods=["post"], url_path=r"tasks/(?P<task_id>[^/]+)/retry")
     def retry_task(self, request: Request, pk: str | None = None, task_id: str | None = None) -> Response:
         """Retry one failed (dead-lettered) task; its blocked dependents resume."""
-        job = self.get_object()
-        task = get_object_or_404(Task, job=job, key=task_id)
-        return Response(JobSerializer(retry_tasks(job, [task.key])).data)
+        task = self._task(task_id)
+        return Response(JobSerializer(retry_tasks(task.job, [task.key])).data)
 
     @extend_schema(request=ReplanSerializer, responses=JobSerializer)
     @action(detail=True, methods=["post"])

@@ -116,7 +116,9 @@ def test_unknown_job_ids_are_404(api):
         "/api/jobs/00000000-0000-0000-0000-000000000000/details",
     ]:
         assert api.get(path).status_code == 404
-    assert api.post("/api/jobs/00000000-0000-0000-0000-000000000000/cancel").status_code == 404
+    cancel = api.post("/api/jobs/00000000-0000-0000-0000-000000000000/cancel")
+    assert cancel.status_code == 404
+    assert cancel.json() == {"detail": "no job 00000000-0000-0000-0000-000000000000"}
     assert api.get("/api/jobs/not-a-uuid").status_code == 404
 
 
@@ -182,7 +184,9 @@ def test_details_tasks_and_one_task(api):
     assert details["recent_events"][0]["type"] == "job.created"
     assert [t["id"] for t in api.get(f"/api/jobs/{job.pk}/tasks").json()] == ["a"]
     assert api.get(f"/api/jobs/{job.pk}/tasks/a").json()["tool"] == "core.wait"
-    assert api.get(f"/api/jobs/{job.pk}/tasks/zzz").status_code == 404
+    missing = api.get(f"/api/jobs/{job.pk}/tasks/zzz")
+    assert missing.status_code == 404 and missing.json() == {"detail": f"job {job.pk} has no task 'zzz'"}
+    assert api.post(f"/api/jobs/{job.pk}/tasks/zzz/retry").json() == missing.json()
     assert [p["version"] for p in details["plans"]] == [1]
 
 

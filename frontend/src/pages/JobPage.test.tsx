@@ -25,7 +25,7 @@ function server(job: () => JobDetails, history: SseItem[] = HISTORY, attempts: A
     const taskPath = new RegExp(`^/api/jobs/${JOB_ID}/tasks/([^/]+)$`).exec(request.path);
     if (request.method === "GET" && taskPath) {
       const task = job().tasks.find((t) => t.id === decodeURIComponent(taskPath[1]!));
-      return task ? json(taskDetail(task, attempts(task.id))) : json({ detail: "No Task matches the given query." }, 404);
+      return task ? json(taskDetail(task, attempts(task.id))) : json({ detail: `job ${JOB_ID} has no task '${decodeURIComponent(taskPath[1]!)}'` }, 404);
     }
     if (request.path === `/api/jobs/${JOB_ID}/details`) {
       const answer = job();
@@ -284,5 +284,5 @@ describe("JobPage", () => {
 });
 
 function allow404() {
-  return fakeApi((request) => (request.path === "/api/auth/me" ? json(LOCAL_ME) : json({ detail: "No Job matches the given query." }, 404)));
+  return fakeApi((request) => (request.path === "/api/auth/me" ? json(LOCAL_ME) : json({ detail: `no job ${request.path.split("/")[3]}` }, 404)));
 }
