@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -12,6 +13,7 @@ from pydantic import ValidationError
 from planner.dag import find_cycle
 from planner.schema import Plan, PlanTask, dependencies, iter_refs, parse_ref
 from tools.spec import JSON, ToolSpec
+from tools.storable import unstorable
 
 _PLACEHOLDER = {"string": "", "integer": 0, "number": 0, "boolean": False, "array": [], "object": {}}
 
@@ -89,6 +91,14 @@ def _input_problems(schema: JSON, inputs: dict[str, Any], ref_schemas: Mapping[s
             continue
         messages.append(f"{'.'.join(str(p) for p in where) or '(root)'}: {error.message}")
     return sorted(messages)
+
+
+def _unstorable_problem(message: str) -> Problem:
+    """A value of the plan that the database cannot store (``tools.storable``)."""
+    task = field = None
+    if match := re.match(r"tasks\[(\d+)\]\.?([^:]*):", message):
+        task, field = f"tasks[{match[1]}]", match[2] or None
+    return Problem("unstorable", message, task, field)
 
 
 def _schema_errors(exc: ValidationError) -> list[Problem]:
@@ -190,6 +200,8 @@ def validate_plan(
     estimates: Mapping[str, Mapping[str, float]] | None = None,
 ) -> Plan:
     """Parse and check a plan; raise ``PlanInvalid`` listing every problem found."""
+    if values := unstorable(raw):
+        raise PlanInvalid([_unstorable_problem(message) for message in values])
     try:
         plan = Plan.model_validate(raw)
     except ValidationError as exc:

@@ -5,7 +5,8 @@ so an ``outputs/<task>.json`` artifact is redacted too) and every error message 
 ``jobs.events.record`` redacts each event payload; ``executor.run`` redacts the error message
 it stores on a failed attempt and task. Masked: values of the settings in ``SECRET_SETTINGS``,
 Authorization headers, ``sk-``/``gh*_``/``AKIA`` keys, ``api_key=``-style pairs, and the values
-of secret-named keys (not usage counters such as ``tokens_in``).
+of secret-named keys (not usage counters such as ``tokens_in``). NUL characters, which the
+database cannot store, and lone surrogates become U+FFFD on the same pass (``tools.storable``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from typing import Any
+
+from tools.storable import storable_text
 
 MASK = "[REDACTED]"
 
@@ -47,6 +50,7 @@ def secret_values() -> list[str]:
 
 
 def redact_text(text: str, secrets: Iterable[str] = ()) -> str:
+    text = storable_text(text)
     for value in secrets:
         text = text.replace(value, MASK)
     for pattern in _PATTERNS:
@@ -61,8 +65,10 @@ def redact(value: Any, secrets: Iterable[str] | None = None) -> Any:
         return redact_text(value, known)
     if isinstance(value, dict):
         return {
-            k: MASK if isinstance(k, str) and is_secret_key(k) and v else redact(v, known) for k, v in value.items()
-        }
+            (storable_text(k) if isinstance(k, str) else k): MASK if isinstance(k, str) and is_secret_key(k) and v
+            else redact(v, known)
+            for k, v in value.items()
+        }  # fmt: skip
     if isinstance(value, (list, tuple)):
         return [redact(v, known) for v in value]
     return value

@@ -23,6 +23,7 @@ from tools.errors import (
 )
 from tools.redact import redact
 from tools.spec import JSON, ToolContext, ToolSpec
+from tools.storable import unstorable
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +91,10 @@ def invoke(spec: ToolSpec, inputs: JSON, ctx: ToolContext, timeout_s: float | No
     raise a ``ToolError`` whose message is redacted too."""
     try:
         output = redact(_call(spec, inputs, ctx, timeout_s))
-        return _capped(spec.name, output, ctx, settings.AWE_TOOL_OUTPUT_MAX_BYTES)
+        try:
+            return _capped(spec.name, output, ctx, settings.AWE_TOOL_OUTPUT_MAX_BYTES)
+        except (TypeError, ValueError, RecursionError) as exc:  # not JSON (bytes, a 5,000-digit int, ...)
+            raise PermanentToolError(f"{spec.name}: the output cannot be recorded as JSON: {exc}") from exc
     except ToolError as exc:
         exc.message = redact(exc.message)
         exc.args = (exc.message,)
@@ -116,6 +120,8 @@ def _call(spec: ToolSpec, inputs: JSON, ctx: ToolContext, timeout_s: float | Non
     if ctx.cancelled():
         raise CancelledError(f"{spec.name}: cancelled")
     _check(spec.output_schema, output, "output", spec.name)
+    if values := unstorable(output, text=False):  # its text is made storable as it is recorded (redact)
+        raise PermanentToolError(f"{spec.name}: the output cannot be recorded: {'; '.join(values)}")
     return output
 
 

@@ -53,3 +53,21 @@ def effect(inp: EffectIn, ctx: ToolContext) -> EffectOut:
     with log.open("a") as fh:
         fh.write("done\n")
     return EffectOut(lines=len(log.read_text().splitlines()))
+
+
+class BinaryIn(BaseModel):
+    fail: bool = False
+
+
+class BinaryOut(BaseModel):
+    text: str
+    fields: dict[str, str]
+
+
+@tool("test.binary", input=BinaryIn, output=BinaryOut, timeout_s=10)
+def binary(inp: BinaryIn, ctx: ToolContext) -> BinaryOut:
+    """Return, or fail with, text that PostgreSQL cannot store as it is: NUL characters (binary data
+    read as text) and a lone surrogate (a file name that is not UTF-8, read by Python)."""
+    if inp.fail:
+        raise PermanentToolError("bad byte \x00 in caf\udce9.txt")
+    return BinaryOut(text="a\x00b", fields={"k\x00": "caf\udce9.txt"})

@@ -53,3 +53,26 @@ def test_secrets_in_a_plan_never_reach_the_recorded_rows(stack):
     recorded = json.dumps(rows)
     assert FAKE_KEY not in recorded
     assert BEARER not in recorded
+
+
+@pytest.mark.parametrize("footprint", ["embedded", pytest.param("production", marks=pytest.mark.production)])
+def test_text_the_database_cannot_store_is_recorded_with_replacement_characters(stack_factory, footprint):
+    """PostgreSQL's text and jsonb hold no NUL and no lone surrogate: a tool's output and error
+    with them are recorded with U+FFFD, not left running because the completion cannot commit."""
+    stack = stack_factory(footprint, AWE_TOOL_MODULES="executor.tests.flaky_tools")
+    stack.start_web()
+    stack.start_worker()
+    plan = {
+        "tasks": [
+            {"id": "ok", "tool": "test.binary", "inputs": {}},
+            {"id": "bad", "tool": "test.binary", "inputs": {"fail": True}},
+        ]
+    }
+    job = stack.submit({"goal": "binary data", "plan": plan})
+    done = stack.wait(job["id"])
+    assert done["status"] == "failed", stack.logs()  # "bad" fails on purpose
+    shell = stack.manage("shell", "-c", _DUMP_RECORDED_ROWS.format(job_id=job["id"]))
+    [line] = [line for line in shell.stdout.splitlines() if line.startswith("ROWS ")]
+    rows = json.loads(line.removeprefix("ROWS "))
+    assert rows["outputs"]["ok"] == {"text": "a\ufffdb", "fields": {"k\ufffd": "caf\ufffd.txt"}}
+    assert rows["task_errors"]["bad"] == rows["dead_letters"][0] == "bad byte \ufffd in caf\ufffd.txt"

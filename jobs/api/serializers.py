@@ -11,6 +11,7 @@ from rest_framework import serializers
 
 from jobs.api.schema import PLAN_REF
 from jobs.models import Artifact, Event, Job, Plan, Task, TaskAttempt
+from tools.storable import unstorable
 
 MAX_GOAL_CHARS = 8000
 MAX_CONTEXT_BYTES = 256 * 1024
@@ -61,6 +62,8 @@ class JobCreateSerializer(StrictSerializer):
         size = len(json.dumps(value))
         if size > MAX_CONTEXT_BYTES:
             raise serializers.ValidationError(f"is {size} bytes; the limit is {MAX_CONTEXT_BYTES}")
+        if values := unstorable(value):
+            raise serializers.ValidationError(values)
         return value
 
     def validate_plan(self, value: Any) -> dict[str, Any]:

@@ -110,6 +110,20 @@ def test_a_valid_explicit_plan_starts_the_job(api):
     assert job.tasks.get().status == "ready"
 
 
+def test_text_the_database_cannot_store_in_the_context_or_the_plan_is_a_400_naming_its_place(api):
+    """PostgreSQL stores no NUL and no lone surrogate in text or jsonb: refused before anything is written."""
+    context = post(api, {"goal": "g", "context_json": {"notes": ["ok", "a\x00b"]}})
+    assert context.status_code == 400
+    assert context.json() == {"context_json": ["notes[1]: holds a NUL character (\\u0000), which cannot be stored"]}
+    body = '{"goal": "g", "context_json": {"file": "caf\\udce9"}}'  # as json.dumps writes a lone surrogate
+    surrogate = api.post("/api/jobs", body, content_type="application/json")
+    assert surrogate.json() == {"context_json": ["file: holds a lone surrogate (\\udce9), which cannot be stored"]}
+    plan = {"tasks": [{"id": "a", "tool": "core.write_file", "inputs": {"path": "x", "content": "\x00"}}]}
+    refused = post(api, {"goal": "g", "plan": plan})
+    assert refused.status_code == 400 and refused.json()["plan"][0]["code"] == "unstorable"
+    assert not Job.objects.exists()
+
+
 def test_unknown_job_ids_are_404(api):
     for path in [
         "/api/jobs/00000000-0000-0000-0000-000000000000",

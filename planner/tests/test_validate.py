@@ -174,3 +174,23 @@ def test_a_plan_over_the_job_budget_is_rejected_before_it_runs():
     found = budget_problems(plan, {"max_tasks": 2, "max_tokens": 2500, "max_cost_usd": 0.02}, estimates)
     assert [p.code for p in found] == ["over_budget"] * 3
     assert "3 tasks" in found[0].message and "3000 tokens" in found[1].message
+
+
+def test_values_the_database_cannot_store_are_refused_with_their_place():
+    """A NUL character (PostgreSQL stores none) or a NaN (JSON has none; json.loads, which reads an
+    LLM's plan or a plan file, accepts it)."""
+    plan = {
+        "tasks": [write("a"), {**write("b"), "inputs": {"path": "x.md", "content": "a\x00b"}}],
+        "n\x00te": float("nan"),
+    }
+    found = problems(plan)
+    assert [(p["code"], p["task"], p["field"]) for p in found] == [
+        ("unstorable", "tasks[1]", "inputs.content"),
+        ("unstorable", None, None),
+        ("unstorable", None, None),
+    ]
+    assert [p["message"] for p in found] == [
+        "tasks[1].inputs.content: holds a NUL character (\\u0000), which cannot be stored",
+        "n\\u0000te: the key holds a NUL character (\\u0000), which cannot be stored",
+        "n\\u0000te: is nan, which JSON cannot carry",
+    ]

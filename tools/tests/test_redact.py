@@ -27,3 +27,8 @@ def test_redact_masks_values_of_secret_settings() -> None:
 def test_usage_counters_are_not_mistaken_for_secrets() -> None:
     usage = {"tokens_in": 100, "tokens_out": 50, "access_token": "abcdef123456"}
     assert redact(usage, secrets=[]) == {"tokens_in": 100, "tokens_out": 50, "access_token": MASK}
+
+
+def test_nuls_and_lone_surrogates_in_strings_and_keys_become_replacement_characters() -> None:
+    out = redact({"text": "a\x00b", "k\x00": ["caf\udce9", 1], "password": "x\x00"}, secrets=[])
+    assert out == {"text": "a\ufffdb", "k\ufffd": ["caf\ufffd", 1], "password": MASK}

@@ -106,6 +106,36 @@ def test_the_full_output_artifact_is_redacted_too(ctx):
     assert "plain-value-42" not in json.dumps(out)
 
 
+def test_nuls_and_lone_surrogates_in_an_output_or_an_error_become_replacement_characters(ctx):
+    output = invoke(returning({"text": "a\x00b", "k\x00": "caf\udce9"}), {}, ctx)
+    assert output == {"text": "a\ufffdb", "k\ufffd": "caf\ufffd"}
+    with pytest.raises(PermanentToolError) as info:
+        invoke(raising(PermanentToolError("bad byte \x00")), {}, ctx)
+    assert info.value.message == "bad byte \ufffd"
+
+
+def test_an_output_holding_nan_or_infinity_is_a_permanent_error_naming_the_place(ctx):
+    with pytest.raises(PermanentToolError) as info:
+        invoke(returning({"scores": [1.0, float("nan")], "max": float("inf")}), {}, ctx)
+    assert info.value.message == (
+        "test.returns: the output cannot be recorded: scores[1]: is nan, which JSON cannot carry; "
+        "max: is inf, which JSON cannot carry"
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "why"),
+    [(b"raw", "Object of type bytes is not JSON serializable"), (10**5000, "Exceeds the limit (4300 digits)")],
+    ids=["bytes", "huge-int"],
+)
+def test_an_output_that_is_not_json_is_a_permanent_error(ctx, value, why):
+    """Its schema may not look inside (``{"type": "object"}``); the task fails for good instead of
+    leaving its completion unable to write the row."""
+    with pytest.raises(PermanentToolError, match=r"test\.returns: the output cannot be recorded as JSON: ") as info:
+        invoke(returning({"data": value}), {}, ctx)
+    assert why in info.value.message
+
+
 def test_error_messages_are_redacted_and_keep_their_class_and_field(ctx):
     with pytest.raises(PolicyError) as policy:
         invoke(raising(PolicyError(f"refused {FAKE_KEY}", field="url")), {}, ctx)
