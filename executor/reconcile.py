@@ -16,12 +16,11 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from executor.heartbeat import is_stale
+from executor.lost import close_lost_attempt, fail_lost, is_silent, lock_if_still_lost, may_run_again
 from executor.scheduling import dispatch, settle
 from jobs.events import record
-from jobs.models import TASK_TERMINAL, Job, JobStatus, Task, TaskAttempt, TaskStatus
+from jobs.models import TASK_TERMINAL, Job, JobStatus, Task, TaskStatus
 from jobs.transitions import move_task
-from tools.errors import ErrorClass
 
 log = logging.getLogger(__name__)
 S = TaskStatus
@@ -57,7 +56,7 @@ def reconcile(*, stale_s: float | None = None, dry_run: bool = False) -> Report:
             if not dry_run:
                 settle(job_id)
             continue
-        lost = [t for t in tasks if t.status == S.RUNNING and is_stale(_open_attempt(t))]
+        lost = [t for t in tasks if t.status == S.RUNNING and is_silent(t)]
         for task in lost:
             report.failed_over.append(f"{job_id}/{task.key}")
         waiting = any(t.status in (S.PENDING, S.READY, S.RETRYING) for t in tasks)
@@ -69,19 +68,23 @@ def reconcile(*, stale_s: float | None = None, dry_run: bool = False) -> Report:
     return report
 
 
-def _open_attempt(task: Task) -> TaskAttempt | None:
-    return TaskAttempt.objects.filter(task=task, finished_at__isnull=True).order_by("-number").first()
-
-
 def _recover(job_id: uuid.UUID, lost: list[Task], *, idle: bool) -> None:
+    failed_over, failed = [], []
     with transaction.atomic():
-        for task in lost:  # the task's lock first, then its attempts: the one lock order
-            move_task(task, S.READY, event={"lost_worker": task.worker, "by": "reconciler"})
-            TaskAttempt.objects.filter(task=task, finished_at__isnull=True).update(
-                finished_at=timezone.now(), outcome="lost", error_class=ErrorClass.TRANSIENT,
-                message=f"worker {task.worker} stopped heart-beating",
-            )  # fmt: skip
+        for seen in lost:  # the task's lock first, then its attempts: the one lock order
+            task = lock_if_still_lost(seen)  # None: a redelivered message took it over meanwhile
+            if task is None:
+                continue
+            if not may_run_again(task):  # no attempt left: it fails for good (executor.lost)
+                fail_lost(task)
+                failed.append(task.key)
+                continue
+            move_task(task, S.READY, held=True, event={"lost_worker": task.worker, "by": "reconciler"})
+            close_lost_attempt(task, f"worker {task.worker} stopped heart-beating")
+            failed_over.append(task.key)
         for task in Task.objects.filter(job_id=job_id, status=S.RETRYING) if idle else []:
             move_task(task, S.READY, event={"by": "reconciler", "because": "retry message may be lost"})
-        record(job_id, "job.redispatched", {"failed_over": [t.key for t in lost]})
+        record(job_id, "job.redispatched", {"failed_over": failed_over, **({"failed": failed} if failed else {})})
         dispatch(job_id)
+    if failed:
+        settle(job_id)

@@ -10,13 +10,19 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
-from executor import dlq
 from executor.bindings import bind
-from executor.heartbeat import Heartbeat, is_stale
+from executor.heartbeat import Heartbeat
+from executor.lost import (
+    close_lost_attempt,
+    fail_for_good,
+    fail_lost,
+    is_silent,
+    lock_if_still_lost,
+    may_run_again,
+)
 from executor.retry import backoff_s, should_retry
-from executor.scheduling import advance, block_descendants, max_parallel, settle, settle_if_done
+from executor.scheduling import advance, max_parallel, settle, settle_if_done
 from jobs import actions, events, sql
 from jobs import usage as usage_of_jobs
 from jobs.models import Job, JobStatus, Task, TaskAttempt, TaskStatus
@@ -39,21 +45,26 @@ class Outcome:
 
 
 def _take_over(task: Task, worker: str) -> Task:
-    """A running task's message came back (its worker died: acks_late + reject_on_worker_lost).
-    Close the lost attempt and hand the task back so this delivery runs it."""
-    TaskAttempt.objects.filter(task=task, finished_at__isnull=True).update(
-        finished_at=timezone.now(),
-        outcome="lost",
-        error_class=ErrorClass.TRANSIENT,
-        message=f"worker {task.worker} lost",
-    )
+    """A running task's message came back (its worker died: acks_late + reject_on_worker_lost)
+    and an attempt is left. Close the lost attempt and hand the task back so this delivery runs it."""
+    close_lost_attempt(task, f"worker {task.worker} lost")
     return move_task(task, S.READY, held=True, event={"lost_worker": task.worker, "taken_over_by": worker})
 
 
-def _previous_run_is_gone(task: Task) -> bool:
-    """A running task's message came (back): its execution is gone when its attempt stopped
-    beating. A live one keeps beating, so a duplicated message never runs a task twice."""
-    return is_stale(TaskAttempt.objects.filter(task=task, finished_at__isnull=True).order_by("-number").first())
+def _lost_for_good(task: Task) -> Outcome:
+    """A running task's message came back, its worker is gone and no attempt is left: fail it, in
+    a transaction of its own (it takes the job's row for update, which the claim held for share)."""
+    with transaction.atomic():
+        locked = lock_if_still_lost(task)
+        if locked is not None and not may_run_again(locked):
+            fail_lost(locked)
+    settle(task.job_id)
+    return Outcome("failed")
+
+
+@dataclass(frozen=True)
+class _Lost:
+    task: Task  # running, its worker gone, no attempt left: failed after the claim's transaction
 
 
 @dataclass(frozen=True)
@@ -72,14 +83,16 @@ def _parents(task: Task) -> list[list[Any]]:
                       [sql.prep(Task, "job", task.job_id), *task.depends_on])  # fmt: skip
 
 
-def _claim(task_pk: int, worker: str, celery_id: str) -> Claim | Outcome:
+def _claim(task_pk: int, worker: str, celery_id: str) -> Claim | Outcome | _Lost:
     """Lock the task and decide whether this delivery runs it (exactly-once effect)."""
     with transaction.atomic(), events.gathered():
         locks = lock_for_claim(task_pk)
         task = locks.task
         if task.job.status != JobStatus.RUNNING:
             return Outcome("skipped")
-        if task.status == S.RUNNING and _previous_run_is_gone(task):
+        if task.status == S.RUNNING and is_silent(task):  # its message came back
+            if not may_run_again(task):
+                return _Lost(task)
             task = _take_over(task, worker)
         if task.status not in (S.PENDING, S.READY, S.RETRYING):
             return Outcome("skipped")
@@ -132,6 +145,8 @@ def _charge(task: Task, usage: object) -> None:
 
 def execute(task_pk: int, *, worker: str, celery_id: str = "") -> Outcome:
     claimed = _claim(task_pk, worker, celery_id)
+    if isinstance(claimed, _Lost):
+        return _lost_for_good(claimed.task)
     if isinstance(claimed, Outcome):
         return claimed
     task, attempt = claimed.task, claimed.attempt
@@ -226,12 +241,6 @@ def _failed(task: Task, attempt: TaskAttempt, exc: ToolError) -> Outcome:
             move_task(task, S.CANCELLED, error=message, error_class=error_class)
             close_attempt()
             return Outcome("failed")
-        failed = move_task(
-            task, S.FAILED, error=message, error_class=error_class, event={"error": message, "error_class": error_class}
-        )
-        close_attempt()
-        letter = actions.dead_letter(failed, message, error_class)
-        block_descendants(failed)
-        transaction.on_commit(lambda: dlq.publish(letter))
+        fail_for_good(task, message, error_class, close_attempt=close_attempt)
     settle(task.job_id)
     return Outcome("failed")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import time
 from typing import Literal
 
@@ -71,3 +73,18 @@ def binary(inp: BinaryIn, ctx: ToolContext) -> BinaryOut:
     if inp.fail:
         raise PermanentToolError("bad byte \x00 in caf\udce9.txt")
     return BinaryOut(text="a\x00b", fields={"k\x00": "caf\udce9.txt"})
+
+
+class CrashIn(BaseModel):
+    pass
+
+
+class CrashOut(BaseModel):
+    crashed: bool
+
+
+@tool("test.crash", input=CrashIn, output=CrashOut, timeout_s=10)
+def crash(inp: CrashIn, ctx: ToolContext) -> CrashOut:
+    """Kill the worker process that runs it, every time (a tool that segfaults or is OOM-killed)."""
+    os.kill(os.getpid(), signal.SIGKILL)
+    return CrashOut(crashed=False)  # never reached

@@ -149,6 +149,28 @@ def test_a_killed_worker_s_task_is_completed_by_another_worker_once(production):
     assert _effects(stack, job["id"], "work") == ["done"]
 
 
+def test_a_task_that_kills_its_worker_every_time_fails_for_good_after_its_attempts(production):
+    """A lost worker is a transient failure: the task runs again while attempts are left, then is
+    dead-lettered and its dependents blocked, instead of being failed over for ever."""
+    stack = running(production, "transient", AWE_HEARTBEAT_S="0.3", AWE_RECONCILE_INTERVAL_S="1")
+    stack.start_beat()
+    plan = {
+        "tasks": [
+            {"id": "crash", "tool": "test.crash", "inputs": {}, "max_attempts": 2},
+            {"id": "after", "tool": "core.wait", "inputs": {"seconds": 0}, "depends_on": ["crash"]},
+        ]
+    }
+    job = stack.submit({"goal": "poison", "plan": plan})
+    assert stack.wait(job["id"], timeout=90)["status"] == "failed", stack.logs()
+    tasks = tasks_of(stack, job["id"])
+    assert tasks["crash"]["status"] == "failed" and tasks["crash"]["attempts"] == 2
+    assert tasks["crash"]["error"].endswith("was lost; attempt 2 of 2 was the last"), tasks["crash"]["error"]
+    assert tasks["after"]["status"] == "blocked"
+    attempts = stack.get(f"/api/jobs/{job['id']}/tasks/crash").json()["attempt_log"]
+    assert [a["outcome"] for a in attempts] == ["lost", "lost"]
+    assert f"{job['id']}/crash" in stack.manage("dlq", "list").stdout
+
+
 def test_the_same_message_delivered_twice_runs_once(production):
     stack = running(production, "transient", workers=0)
     job = stack.submit(
