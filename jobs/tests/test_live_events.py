@@ -129,3 +129,6 @@ def test_submit_wait_follows_the_job_to_its_end_and_lists_its_artifacts(running,
     assert "2/2" in done.stderr  # the progress bar counted both tasks
     bad = running.manage("submit", "Bad plan", "--plan", str(plan), "--context", "[1]", check=False)
     assert bad.returncode == 1 and "--context must be a JSON object" in bad.stderr
+    nan = running.manage("submit", "Bad context", "--context", '{"a": NaN, "b": "\\u0000"}', check=False)
+    assert nan.returncode == 1, nan.stderr
+    assert "--context: a: is nan, which JSON cannot carry; b: holds a NUL character (\\u0000)" in nan.stderr

@@ -15,6 +15,7 @@ from jobs.api.auth import local_user
 from jobs.follow import follow
 from jobs.models import Job, JobStatus
 from planner.validate import PlanInvalid
+from tools.storable import unstorable
 
 TASK_DONE = {"task.succeeded", "task.failed", "task.cancelled", "task.blocked"}
 
@@ -39,6 +40,8 @@ class Command(BaseCommand):
         context = self._json(opts["context"], "--context")
         if not isinstance(context, dict):
             raise CommandError("--context must be a JSON object")
+        if problems := unstorable(context):  # json.loads reads NaN and "\u0000", which no row holds
+            raise CommandError(f"--context: {'; '.join(problems)}")
         plan = self._json(opts["plan"].read_text(), f"--plan {opts['plan']}") if opts["plan"] else None
         try:
             job = submit(owner, goal, context_json=context, priority=opts["priority"], plan=plan)
