@@ -19,6 +19,7 @@ from jobs.events import record
 from jobs.models import Artifact, DeadLetter, Job, Plan, Task, TaskAttempt
 from planner.schema import Plan as PlanSchema
 from planner.schema import dependencies
+from tools.storable import storable
 
 
 def create_job(
@@ -49,8 +50,8 @@ def save_plan(
     with transaction.atomic():
         Job.objects.select_for_update().get(pk=job.pk)
         version = (job.plans.aggregate(v=Max("version"))["v"] or 0) + 1
-        plan = Plan.objects.create(
-            job=job, version=version, source=source, dag=dag, valid=not problems, problems=problems or []
+        plan = Plan.objects.create(  # an LLM's refused plan may hold what no row can (tools.storable)
+            job=job, version=version, source=source, dag=storable(dag), valid=not problems, problems=problems or []
         )
         extra = {"usage": usage} if usage else {}
         if problems:

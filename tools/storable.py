@@ -7,7 +7,8 @@ Input that holds one is refused where it comes in, naming where it is (the API's
 ``context_json``, any plan: ``planner.validate``). What a tool returns or raises is recorded
 with each such character replaced by U+FFFD (``tools.redact``, which every recorded output,
 error and event payload passes through); an output with a NaN or an infinity fails the tool for
-good (``tools.runtime``). Either way the task is recorded, never left running because its
+good (``tools.runtime``); a refused plan is kept for the user to read with them made storable
+(``jobs.actions.save_plan``). Either way the task is recorded, never left running because its
 result could not be written.
 """
 
@@ -53,3 +54,17 @@ def unstorable(value: Any, path: str = "", *, text: bool = True) -> list[str]:
         for i, item in enumerate(value):
             problems += unstorable(item, f"{path}[{i}]", text=text)
     return problems
+
+
+def storable(value: Any) -> Any:
+    """A copy of ``value`` (JSON-like) that the database can store, for keeping a record of input
+    that was refused (an LLM's invalid plan): text made storable, a NaN or infinity as text."""
+    if isinstance(value, str):
+        return storable_text(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, dict):
+        return {storable_text(k) if isinstance(k, str) else k: storable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [storable(v) for v in value]
+    return value

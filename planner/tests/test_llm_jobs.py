@@ -49,6 +49,21 @@ def test_a_plan_still_invalid_fails_the_job_with_the_reasons(stack_factory):
     assert [e["payload"]["version"] for e in rejected] == [1, 2]
 
 
+def test_a_plan_holding_what_no_row_can_store_is_refused_and_kept_readable(stack_factory):
+    """json.loads reads an LLM's NaN and "\\u0000"; the database stores neither (not even SQLite)."""
+    answer = '{"tasks": [{"id": "a", "tool": "core.wait", "inputs": {"seconds": NaN}}], "note": "a\\u0000b"}'
+    with openai_stub([completion(answer)] * 2) as stub:
+        stack = llm_stack(stack_factory, stub.url)
+        job = stack.submit({"goal": "Wait a while"})
+        done = stack.wait(job["id"])
+    assert done["status"] == "failed", stack.logs()
+    assert "tasks[0].inputs.seconds: is nan, which JSON cannot carry" in done["error"]
+    plans = stack.get(f"/api/jobs/{job['id']}/details").json()["plans"]
+    assert [(p["version"], p["valid"]) for p in plans] == [(1, False), (2, False)]
+    assert plans[0]["dag"]["tasks"][0]["inputs"]["seconds"] == "nan" and plans[0]["dag"]["note"] == "a\ufffdb"
+    assert [p["code"] for p in plans[0]["problems"]] == ["unstorable", "unstorable"]
+
+
 def test_without_the_tailor_service_the_heuristic_planner_tailors_a_resume_with_llm_steps(stack_factory):
     stack = stack_factory("embedded", PLANNER_MODE="heuristic", AWE_MCP_SERVERS="[]")
     stack.start_web()
