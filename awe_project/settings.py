@@ -377,8 +377,11 @@ AWE_AUTO_REPLAN_ON_FAILURE = env.bool("AWE_AUTO_REPLAN_ON_FAILURE", default=Fals
 AWE_HEARTBEAT_S = env.float("AWE_HEARTBEAT_S", default=5.0)
 # The reconciler re-sends lost messages, fails over dead workers' tasks and settles jobs.
 AWE_RECONCILE_INTERVAL_S = env.float("AWE_RECONCILE_INTERVAL_S", default=30.0)
-# A running job with no event for this long is looked at by the reconciler.
+# A running or queued job with no event for this long is looked at by the reconciler.
 AWE_RECONCILE_STALE_S = env.float("AWE_RECONCILE_STALE_S", default=120.0)
+# Planning a job (every LLM call and repair) stops after this long; a job still planning this
+# long (plus a minute) after its last event lost its planner, and the reconciler fails it.
+AWE_PLANNING_TIMEOUT_S = env.float("AWE_PLANNING_TIMEOUT_S", default=900.0)
 CELERY_BEAT_SCHEDULE = {
     "reconcile": {
         "task": "executor.reconcile",

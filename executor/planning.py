@@ -59,6 +59,14 @@ def _run_plan(job: Job, saved: PlanRow, checked: Plan) -> None:
         dispatch(job.pk)
 
 
+def planning_timed_out(job_id: str) -> None:
+    """Planning ran past ``AWE_PLANNING_TIMEOUT_S`` (Celery's soft time limit): the job fails."""
+    job = Job.objects.get(pk=job_id)
+    if job.status == JobStatus.PLANNING:
+        limit = settings.AWE_PLANNING_TIMEOUT_S
+        move_job(job, JobStatus.FAILED, error=f"planning took longer than AWE_PLANNING_TIMEOUT_S={limit:g} s")
+
+
 def plan_and_start(job_id: str) -> None:
     """Worker side of planning: propose (and repair), keep every version, start or fail the job."""
     job = Job.objects.get(pk=job_id)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -19,8 +19,8 @@ from django.utils import timezone
 from executor.lost import close_lost_attempt, fail_lost, is_silent, lock_if_still_lost, may_run_again
 from executor.scheduling import dispatch, settle
 from jobs.events import record
-from jobs.models import TASK_TERMINAL, Job, JobStatus, Task, TaskStatus
-from jobs.transitions import move_task
+from jobs.models import TASK_TERMINAL, Event, Job, JobStatus, Task, TaskStatus
+from jobs.transitions import move_job, move_task
 
 log = logging.getLogger(__name__)
 S = TaskStatus
@@ -31,6 +31,7 @@ class Report:
     failed_over: list[str] = field(default_factory=list)  # "job/task" whose worker was gone
     redispatched: list[str] = field(default_factory=list)  # job ids whose waiting tasks were re-sent
     settled: list[str] = field(default_factory=list)  # job ids finished from their tasks
+    planning_lost: list[str] = field(default_factory=list)  # job ids failed: their planner was gone
     dry_run: bool = False
 
     def counts(self) -> dict[str, int]:
@@ -38,10 +39,12 @@ class Report:
             "failed_over": len(self.failed_over),
             "redispatched": len(self.redispatched),
             "settled": len(self.settled),
+            "planning_lost": len(self.planning_lost),
         }
 
 
 def reconcile(*, stale_s: float | None = None, dry_run: bool = False) -> Report:
+    """Make the database and the broker agree (docs/executor.md, The reconciler)."""
     stale = timedelta(seconds=settings.AWE_RECONCILE_STALE_S if stale_s is None else stale_s)
     report = Report(dry_run=dry_run)
     now = timezone.now()
@@ -65,7 +68,51 @@ def reconcile(*, stale_s: float | None = None, dry_run: bool = False) -> Report:
         report.redispatched.append(str(job_id))
         if not dry_run:
             _recover(job_id, lost, idle=idle)
+    _not_yet_running(report, now, stale)
     return report
+
+
+def _not_yet_running(report: Report, now: datetime, stale: timedelta) -> None:
+    """A queued job with no event for ``stale`` may have lost its planning message: it is sent
+    again (a duplicate is dropped, as planning starts only from queued). A job still planning
+    ``AWE_PLANNING_TIMEOUT_S`` (plus a minute) after its last event lost its planner — the time
+    limit stops a live one — and fails."""
+    gone = timedelta(seconds=settings.AWE_PLANNING_TIMEOUT_S + 60)
+    jobs = Job.objects.filter(status__in=(JobStatus.QUEUED, JobStatus.PLANNING)).annotate(
+        last=Max("events__created_at")
+    )
+    for job_id, status, last, priority in jobs.values_list("pk", "status", "last", "priority"):
+        idle = now - last if last is not None else gone
+        if status == JobStatus.QUEUED and idle >= stale:
+            report.redispatched.append(str(job_id))
+            if not report.dry_run:
+                _plan_again(job_id, priority)
+        elif status == JobStatus.PLANNING and idle >= gone:
+            report.planning_lost.append(str(job_id))
+            if not report.dry_run:
+                _fail_lost_planning(job_id, gone)
+
+
+def _plan_again(job_id: uuid.UUID, priority: int) -> None:
+    from executor.tasks import plan_job
+
+    with transaction.atomic():
+        record(job_id, "job.redispatched", {"planning": "sent again"})
+        transaction.on_commit(lambda: plan_job.apply_async((str(job_id),), priority=priority))
+
+
+def _fail_lost_planning(job_id: uuid.UUID, gone: timedelta) -> None:
+    with transaction.atomic():
+        job = Job.objects.select_for_update().get(pk=job_id)
+        last = Event.objects.filter(job=job).aggregate(last=Max("created_at"))["last"]
+        if job.status != JobStatus.PLANNING or (last is not None and timezone.now() - last < gone):
+            return  # it moved on meanwhile
+        limit = settings.AWE_PLANNING_TIMEOUT_S
+        move_job(
+            job,
+            JobStatus.FAILED,
+            error=f"planning stopped: no event for longer than AWE_PLANNING_TIMEOUT_S={limit:g} s; its worker was lost",
+        )
 
 
 def _recover(job_id: uuid.UUID, lost: list[Task], *, idle: bool) -> None:

@@ -4,13 +4,23 @@ from __future__ import annotations
 
 from celery import shared_task
 from celery.app.task import Task as CeleryTask
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 
 from executor import planning, run
 
 
-@shared_task(name="executor.plan_job", acks_late=True)
+@shared_task(
+    name="executor.plan_job",
+    acks_late=True,
+    soft_time_limit=settings.AWE_PLANNING_TIMEOUT_S,
+    time_limit=settings.AWE_PLANNING_TIMEOUT_S + 30,
+)
 def plan_job(job_id: str) -> None:
-    planning.plan_and_start(job_id)
+    try:
+        planning.plan_and_start(job_id)
+    except SoftTimeLimitExceeded:
+        planning.planning_timed_out(job_id)
 
 
 @shared_task(bind=True, name="executor.run_task", acks_late=True, max_retries=None)

@@ -203,17 +203,20 @@ def test_reconcile_finishes_a_job_after_redis_lost_every_message(production, can
         ]
     }
     job = stack.submit({"goal": "lost messages", "plan": plan})
+    unplanned = stack.submit({"goal": "Write a short note"})  # its planning message is lost too
     redis.Redis.from_url(stack.env["CELERY_BROKER_URL"]).flushdb()  # a Redis restart with nothing on disk
     stack.start_worker("w1", concurrency=2)
     time.sleep(1)
     assert stack.get(f"/api/jobs/{job['id']}").json()["status"] == "running"
+    assert stack.get(f"/api/jobs/{unplanned['id']}").json()["status"] == "queued"
     dry = stack.manage("reconcile", "--dry-run", "--stale-after", "0").stdout
-    assert "re-dispatch 1 jobs" in dry
+    assert "re-dispatch 2 jobs" in dry
     assert stack.get(f"/api/jobs/{job['id']}").json()["status"] == "running"
     stack.manage("reconcile", "--stale-after", "0")
     assert stack.wait(job["id"])["status"] == "succeeded", stack.logs()
+    assert stack.wait(unplanned["id"])["status"] == "succeeded", stack.logs()
     again = stack.manage("reconcile", "--stale-after", "0").stdout
-    assert "fail over 0 tasks, re-dispatch 0 jobs, settle 0 jobs" in again
+    assert "fail over 0 tasks, re-dispatch 0 jobs, settle 0 jobs, fail 0 jobs whose planner was lost" in again
 
 
 def test_max_parallel_caps_tasks_in_flight(production):

@@ -26,7 +26,7 @@ class Command(BaseCommand):
         verb = "would" if report.dry_run else "did"
         self.stdout.write(
             f"reconcile ({verb}): fail over {len(report.failed_over)} tasks, re-dispatch {len(report.redispatched)} jobs, "
-            f"settle {len(report.settled)} jobs"
+            f"settle {len(report.settled)} jobs, fail {len(report.planning_lost)} jobs whose planner was lost"
         )
         for line in report.failed_over:
             self.stdout.write(f"  failed over {line}")
@@ -34,3 +34,5 @@ class Command(BaseCommand):
             self.stdout.write(f"  re-dispatched {job}")
         for job in report.settled:
             self.stdout.write(f"  settled {job}")
+        for job in report.planning_lost:
+            self.stdout.write(f"  failed {job}: its planner was lost")
