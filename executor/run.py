@@ -56,8 +56,9 @@ def _lost_for_good(task: Task) -> Outcome:
     a transaction of its own (it takes the job's row for update, which the claim held for share)."""
     with transaction.atomic():
         locked = lock_if_still_lost(task)
-        if locked is not None and not may_run_again(locked):
-            fail_lost(locked)
+        if locked is None or may_run_again(locked):
+            return Outcome("skipped")  # handled meanwhile (the reconciler, another delivery)
+        fail_lost(locked)
     settle(task.job_id)
     return Outcome("failed")
 
