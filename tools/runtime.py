@@ -93,7 +93,9 @@ def invoke(spec: ToolSpec, inputs: JSON, ctx: ToolContext, timeout_s: float | No
         output = redact(_call(spec, inputs, ctx, timeout_s))
         try:
             return _capped(spec.name, output, ctx, settings.AWE_TOOL_OUTPUT_MAX_BYTES)
-        except (TypeError, ValueError, RecursionError) as exc:  # not JSON (bytes, a 5,000-digit int, ...)
+        except (TypeError, ValueError, RecursionError) as exc:  # not JSON: bytes, a NaN, a 5,000-digit int
+            if values := unstorable(output, text=False):  # where the NaNs and infinities are
+                raise PermanentToolError(f"{spec.name}: the output cannot be recorded: {'; '.join(values)}") from exc
             raise PermanentToolError(f"{spec.name}: the output cannot be recorded as JSON: {exc}") from exc
     except ToolError as exc:
         exc.message = redact(exc.message)
@@ -120,8 +122,6 @@ def _call(spec: ToolSpec, inputs: JSON, ctx: ToolContext, timeout_s: float | Non
     if ctx.cancelled():
         raise CancelledError(f"{spec.name}: cancelled")
     _check(spec.output_schema, output, "output", spec.name)
-    if values := unstorable(output, text=False):  # its text is made storable as it is recorded (redact)
-        raise PermanentToolError(f"{spec.name}: the output cannot be recorded: {'; '.join(values)}")
     return output
 
 
@@ -129,8 +129,9 @@ def _call(spec: ToolSpec, inputs: JSON, ctx: ToolContext, timeout_s: float | Non
 
 
 def json_size(value: Any) -> int:
-    """Bytes of ``value`` as UTF-8 JSON: what the cap measures."""
-    return len(json.dumps(value, ensure_ascii=False).encode())
+    """Bytes of ``value`` as UTF-8 JSON: what the cap measures. Raises ``ValueError`` for a NaN or
+    an infinity, which JSON has not (and the database refuses)."""
+    return len(json.dumps(value, ensure_ascii=False, allow_nan=False).encode())
 
 
 def _cut(value: Any, keep: int, suffix: str) -> Any:

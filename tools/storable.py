@@ -7,9 +7,9 @@ Input that holds one is refused where it comes in, naming where it is (the API's
 ``context_json``, any plan: ``planner.validate``). What a tool returns or raises is recorded
 with each such character replaced by U+FFFD (``tools.redact``, which every recorded output,
 error and event payload passes through); an output with a NaN or an infinity fails the tool for
-good (``tools.runtime``); a refused plan is kept for the user to read with them made storable
-(``jobs.actions.save_plan``). Either way the task is recorded, never left running because its
-result could not be written.
+good (``tools.runtime``, when it measures the output); a refused plan is kept for the user to
+read with them made storable (``jobs.actions.save_plan``). Either way the task or job is
+recorded, never left running because its result could not be written.
 """
 
 from __future__ import annotations
