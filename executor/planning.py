@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import asdict
 from typing import Any
 
@@ -40,10 +41,15 @@ def submit(
         if plan is not None and checked is not None:
             _start(job, plan, checked, source="explicit")
         else:
-            from executor.tasks import plan_job
-
-            transaction.on_commit(lambda: plan_job.apply_async((str(job.pk),), priority=priority))
+            send_for_planning(job.pk, priority)
     return job
+
+
+def send_for_planning(job_id: uuid.UUID | str, priority: int) -> None:
+    """Put the job's planning message on the queue once the caller's transaction commits."""
+    from executor.tasks import plan_job
+
+    transaction.on_commit(lambda: plan_job.apply_async((str(job_id),), priority=priority))
 
 
 def _start(job: Job, raw: dict[str, Any], checked: Plan, *, source: str) -> None:

@@ -17,6 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from executor.lost import close_lost_attempt, fail_lost, is_silent, lock_if_still_lost, may_run_again
+from executor.planning import send_for_planning
 from executor.scheduling import dispatch, settle
 from jobs.events import record
 from jobs.models import TASK_TERMINAL, Event, Job, JobStatus, Task, TaskStatus
@@ -94,11 +95,9 @@ def _not_yet_running(report: Report, now: datetime, stale: timedelta) -> None:
 
 
 def _plan_again(job_id: uuid.UUID, priority: int) -> None:
-    from executor.tasks import plan_job
-
     with transaction.atomic():
         record(job_id, "job.redispatched", {"planning": "sent again"})
-        transaction.on_commit(lambda: plan_job.apply_async((str(job_id),), priority=priority))
+        send_for_planning(job_id, priority)
 
 
 def _fail_lost_planning(job_id: uuid.UUID, gone: timedelta) -> None:
