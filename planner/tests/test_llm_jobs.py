@@ -12,10 +12,10 @@ from planner.tests.test_llm_planner import CYCLE, GOOD
 pytestmark = pytest.mark.integration
 
 
-def llm_stack(stack_factory, url):
+def llm_stack(stack_factory, url, **env):
     stack = stack_factory(
         "embedded", PLANNER_MODE="llm", LLM_PROVIDER="openai", OPENAI_BASE_URL=url, OPENAI_API_KEY="sk-test",
-        OPENAI_MAX_RETRIES="0", PLANNER_MAX_REPAIRS="1",
+        OPENAI_MAX_RETRIES="0", PLANNER_MAX_REPAIRS="1", **env,
     )  # fmt: skip
     stack.start_web()
     stack.start_worker()
@@ -62,6 +62,16 @@ def test_a_plan_holding_what_no_row_can_store_is_refused_and_kept_readable(stack
     assert [(p["version"], p["valid"]) for p in plans] == [(1, False), (2, False)]
     assert plans[0]["dag"]["tasks"][0]["inputs"]["seconds"] == "nan" and plans[0]["dag"]["note"] == "a\ufffdb"
     assert [p["code"] for p in plans[0]["problems"]] == ["unstorable", "unstorable"]
+
+
+def test_planning_that_runs_past_its_time_limit_fails_the_job(stack_factory):
+    """Celery's soft time limit on plan_job (AWE_PLANNING_TIMEOUT_S) stops an LLM call that hangs."""
+    with openai_stub([{"hang": 6, **completion(json.dumps(GOOD))}]) as stub:
+        stack = llm_stack(stack_factory, stub.url, AWE_PLANNING_TIMEOUT_S="1", OPENAI_TIMEOUT_S="30")
+        job = stack.submit({"goal": "Write a note and read it back"})
+        done = stack.wait(job["id"])
+    assert done["status"] == "failed", stack.logs()
+    assert done["error"] == "planning took longer than AWE_PLANNING_TIMEOUT_S=1 s", done["error"]
 
 
 def test_without_the_tailor_service_the_heuristic_planner_tailors_a_resume_with_llm_steps(stack_factory):
