@@ -116,8 +116,8 @@ def hops(job: Any) -> list[tuple[str, float]]:
     tasks = sorted(job.tasks.all(), key=lambda t: t.started_at)
     seen = stamps.read(os.environ["AWE_BENCH_HOPS_LOG"])
     stretches: dict[str, list[float]] = {
-        "message handed to the worker process → task running (claim)": [],
-        "running → succeeded (attempt, binding, heartbeat, tool, completion locks)": [],
+        "message handed to the worker process → claim stamped (started_at)": [],
+        "claim stamped → succeeded (claim's statement, binding, heartbeat, tool, completion locks)": [],
         "succeeded → next message published (promotion, events, commit)": [],
         "Celery: publish → fetched by the worker → handed to its process": [],
     }

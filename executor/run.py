@@ -26,7 +26,7 @@ from executor.scheduling import advance, max_parallel, settle, settle_if_done
 from jobs import actions, events, sql
 from jobs import usage as usage_of_jobs
 from jobs.models import Job, JobStatus, Task, TaskAttempt, TaskStatus
-from jobs.transitions import IllegalTransition, lock_for_claim, lock_task, move_task
+from jobs.transitions import CLAIMABLE, IllegalTransition, claim_runnable, lock_for_claim, lock_task, move_task
 from tools import registry
 from tools.errors import BudgetError, ErrorClass, PermanentToolError, ToolError, TransientToolError
 from tools.redact import redact
@@ -85,7 +85,10 @@ def _parents(task: Task) -> list[list[Any]]:
 
 
 def _claim(task_pk: int, worker: str, celery_id: str) -> Claim | Outcome | _Lost:
-    """Lock the task and decide whether this delivery runs it (exactly-once effect)."""
+    """Decide whether this delivery runs the task (exactly-once effect): the common case in one
+    statement (``claim_runnable``), any other under the task's locks."""
+    if (claimed := claim_runnable(task_pk, worker, celery_id)) is not None:
+        return Claim(claimed.task, claimed.attempt, {key: output for key, _, output in claimed.parents})
     with transaction.atomic(), events.gathered():
         locks = lock_for_claim(task_pk)
         task = locks.task
@@ -95,7 +98,7 @@ def _claim(task_pk: int, worker: str, celery_id: str) -> Claim | Outcome | _Lost
             if not may_run_again(task):
                 return _Lost(task)
             task = _take_over(task, worker)
-        if task.status not in (S.PENDING, S.READY, S.RETRYING):
+        if task.status not in CLAIMABLE:
             return Outcome("skipped")
         rows = locks.parents  # read again unless all succeeded: see ClaimLocks
         if len(rows) < len(task.depends_on) or any(status != S.SUCCEEDED for _, status, _ in rows):

@@ -126,7 +126,7 @@ def _write(events: list[Event], writes: Sequence[sql.Write] = ()) -> None:
                 for i, event in enumerate(of_one_job):
                     event.seq = first + i
                 Event.objects.bulk_create(of_one_job)
-        transaction.on_commit(lambda: _publish_all(events))
+        transaction.on_commit(lambda: publish(events))
 
 
 def _job_pk(job_id: Any) -> Any:
@@ -177,7 +177,7 @@ def _insert_numbered(events: list[Event], writes: Sequence[sql.Write] = ()) -> N
         events[seq - first].pk, events[seq - first].seq = int(pk), int(seq)
 
 
-def _publish_all(events: list[Event]) -> None:
+def publish(events: list[Event]) -> None:
     """Send committed events to live listeners over Redis (production), through this process's
     publisher thread (``jobs.publisher``): the committer does not wait for Redis. Without Redis
     the web processes tail the Event table themselves (``jobs.live``)."""
