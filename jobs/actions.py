@@ -125,7 +125,8 @@ def save_artifact(task: Task, name: str, data: bytes, content_type: str) -> Arti
 
 def workspace_dir(job_id: object) -> Path:
     path = Path(settings.AWE_WORKSPACES_DIR) / str(job_id)
-    path.mkdir(parents=True, exist_ok=True)
+    if not path.is_dir():  # every task asks: a look is cheaper than a mkdir that fails
+        path.mkdir(parents=True, exist_ok=True)
     return path
 
 
