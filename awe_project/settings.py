@@ -274,6 +274,10 @@ EVENTSTREAM_CHANNELMANAGER_CLASS = "jobs.eventstore.JobChannelManager"
 AWE_EVENTSTREAM_REDIS_URL = env.str("AWE_EVENTSTREAM_REDIS_URL", default="")
 # Without Redis, each web process tails the Event table this often for live delivery (jobs/live.py).
 AWE_EVENTS_POLL_S = env.float("AWE_EVENTS_POLL_S", default=0.05)
+# With it, how long a process's publisher waits after an event for more to send with it (jobs/publisher.py).
+AWE_EVENTS_LINGER_S = env.float("AWE_EVENTS_LINGER_S", default=0.01)
+if not 0 <= AWE_EVENTS_LINGER_S <= 1:
+    raise environ.ImproperlyConfigured(f"AWE_EVENTS_LINGER_S={AWE_EVENTS_LINGER_S}; use 0 to 1 (seconds)")
 if AWE_EVENTSTREAM_REDIS_URL:
     _redis = urlparse(AWE_EVENTSTREAM_REDIS_URL)
     EVENTSTREAM_REDIS = {

@@ -22,6 +22,7 @@ import logging
 import os
 import queue
 import threading
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -79,14 +80,31 @@ def _send(messages: Sequence[Message]) -> None:
     pipe.execute()
 
 
+def _linger_s() -> float:
+    from django.conf import settings
+
+    return float(settings.AWE_EVENTS_LINGER_S)
+
+
 class Publisher:
     """``max_unsent`` bounds the batches waiting (a Redis that hangs must not grow the process
     without end): past it a batch is dropped and counted in ``dropped``, and a warning logged.
-    ``send`` gets every batch waiting when the thread comes round, in order, as one list."""
+    ``send`` gets every batch waiting when the thread comes round, in order, as one list.
 
-    def __init__(self, send: Callable[[Sequence[Message]], None] = _send, max_unsent: int = 10_000) -> None:
+    ``linger_s`` (``AWE_EVENTS_LINGER_S`` by default) is how long the thread waits, once a batch
+    has come, for more to go with it: a worker commits twice per task, a few milliseconds apart,
+    and one send alone cost its process about 0.27 ms of CPU (a Redis round trip and two thread
+    wake-ups), against 0.06 ms per batch sent together."""
+
+    def __init__(
+        self,
+        send: Callable[[Sequence[Message]], None] = _send,
+        max_unsent: int = 10_000,
+        linger_s: float | Callable[[], float] = _linger_s,
+    ) -> None:
         self._send = send
         self._max_unsent = max_unsent
+        self._linger_s = linger_s
         self._lock = threading.Condition()
         self._queue: queue.SimpleQueue[Sequence[Message]] = queue.SimpleQueue()
         self._unsent = 0
@@ -118,8 +136,11 @@ class Publisher:
             return self._lock.wait_for(lambda: self._unsent == 0, timeout=timeout_s)
 
     def _run(self, messages_in: queue.SimpleQueue[Sequence[Message]]) -> None:
+        linger_s = self._linger_s() if callable(self._linger_s) else self._linger_s
         while True:
             batches = [messages_in.get()]
+            if linger_s > 0:
+                time.sleep(linger_s)
             with contextlib.suppress(queue.Empty):
                 while len(batches) < 100:  # what else waits goes in the same round trip
                     batches.append(messages_in.get_nowait())

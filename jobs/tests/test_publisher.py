@@ -162,3 +162,22 @@ def test_the_pipeline_publishes_what_send_event_publishes(tmp_path):
     by_send_event, by_pipeline, other_by_send_event, other_by_pipeline = json.loads(done.stdout.splitlines()[-1])
     assert by_pipeline == by_send_event and by_pipeline["pub_id"] == "7"  # a job channel is replayable
     assert other_by_pipeline == other_by_send_event and other_by_pipeline["pub_id"] is None
+
+
+def test_batches_handed_over_while_the_thread_lingers_go_in_one_send():
+    sends: list[list[str]] = []
+    publisher = Publisher(lambda messages: sends.append([d for _, _, d in messages]), linger_s=0.3)
+    for n in range(3):
+        publisher.put([("job-1", "task.ready", f"{n}")])
+    assert publisher.flush(timeout_s=5)
+    assert sends == [["0", "1", "2"]]
+
+
+def test_without_linger_a_lone_batch_is_sent_at_once():
+    sends: list[list[str]] = []
+    publisher = Publisher(lambda messages: sends.append([d for _, _, d in messages]), linger_s=0)
+    publisher.put([("job-1", "task.ready", "a")])
+    assert publisher.flush(timeout_s=5)
+    publisher.put([("job-1", "task.ready", "b")])
+    assert publisher.flush(timeout_s=5)
+    assert sends == [["a"], ["b"]]
