@@ -110,15 +110,16 @@ def raw_makespan(shape: str, n: int, rng: random.Random, log: Path) -> dict[str,
 
 def hops(job: Any) -> list[tuple[str, float]]:
     """Where one hop of a chain goes (p50 ms), from the task rows and the worker's time stamps
-    (``bench.hops``): task i+1's message is published when task i has committed its success."""
+    (``bench.hops``): task i+1's message is published when task i has committed its success. A
+    claim and a success stamp their time before their statement runs."""
     from bench import hops as stamps
 
     tasks = sorted(job.tasks.all(), key=lambda t: t.started_at)
     seen = stamps.read(os.environ["AWE_BENCH_HOPS_LOG"])
     stretches: dict[str, list[float]] = {
         "message handed to the worker process → claim stamped (started_at)": [],
-        "claim stamped → succeeded (claim's statement, binding, heartbeat, tool, completion locks)": [],
-        "succeeded → next message published (promotion, events, commit)": [],
+        "claim stamped → success stamped (the claim's statement, binding, heartbeat, tool)": [],
+        "success stamped → next message published (the success's statement, Celery's chain step)": [],
         "Celery: publish → fetched by the worker → handed to its process": [],
     }
     names = list(stretches)

@@ -22,11 +22,12 @@ from executor.lost import (
     may_run_again,
 )
 from executor.retry import backoff_s, should_retry
-from executor.scheduling import advance, max_parallel, settle, settle_if_done
+from executor.scheduling import advance, max_parallel, send_promoted, settle, settle_if_done
 from jobs import actions, events, sql
 from jobs import usage as usage_of_jobs
+from jobs.hotpath import CLAIMABLE, claim_runnable, succeed_running
 from jobs.models import Job, JobStatus, Task, TaskAttempt, TaskStatus
-from jobs.transitions import CLAIMABLE, IllegalTransition, claim_runnable, lock_for_claim, lock_task, move_task
+from jobs.transitions import IllegalTransition, lock_for_claim, lock_task, move_task
 from tools import registry
 from tools.errors import BudgetError, ErrorClass, PermanentToolError, ToolError, TransientToolError
 from tools.redact import redact
@@ -86,7 +87,7 @@ def _parents(task: Task) -> list[list[Any]]:
 
 def _claim(task_pk: int, worker: str, celery_id: str) -> Claim | Outcome | _Lost:
     """Decide whether this delivery runs the task (exactly-once effect): the common case in one
-    statement (``claim_runnable``), any other under the task's locks."""
+    statement (``jobs.hotpath``), any other under the task's locks."""
     if (claimed := claim_runnable(task_pk, worker, celery_id)) is not None:
         return Claim(claimed.task, claimed.attempt, {key: output for key, _, output in claimed.parents})
     with transaction.atomic(), events.gathered():
@@ -176,6 +177,11 @@ def execute(task_pk: int, *, worker: str, celery_id: str = "") -> Outcome:
             return _failed(task, attempt, exc)
         except IllegalTransition:
             return _superseded(attempt)
+    if (succeeded := succeed_running(task, attempt.pk, output)) is not None:
+        send_promoted(task.job_id, succeeded.job_priority, succeeded.promoted)
+        if not succeeded.promoted:
+            settle_if_done(task.job_id)
+        return Outcome("ran")
     try:
         with transaction.atomic(), events.gathered():
             locked = lock_task(task.pk)

@@ -88,12 +88,19 @@ def advance(done: Task) -> bool:
     if not done.has_dependants and max_parallel(job) is None:
         return True
     promoted = promote_ready(job, after=done.key)
+    if promoted:
+        transaction.on_commit(lambda: send_promoted(job.pk, job.priority, promoted))
+    return not promoted
+
+
+def send_promoted(job_id: uuid.UUID | str, priority: int, promoted: list[Task]) -> None:
+    """After the commit that made ``promoted`` ready: send those no canvas carries, and compile
+    and send the next segment if any of them waited for one."""
     to_send = [task for task in promoted if task.dispatch == "advance"]
     if to_send:
-        transaction.on_commit(lambda: send(to_send, job.priority))
+        send(to_send, priority)
     if any(task.dispatch == "later" for task in promoted):
-        transaction.on_commit(lambda: send_later(job.pk))
-    return not promoted
+        send_later(job_id)
 
 
 def settle_if_done(job_id: uuid.UUID | str) -> None:

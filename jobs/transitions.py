@@ -1,12 +1,13 @@
 """The one place where job and task statuses change.
 
 Each move is checked against the state machine (docs/state-machines.md), saved, and recorded
-as an event in the same transaction.
+as an event in the same transaction. The executor's two most frequent moves, a claim and a
+success, also have a one-statement form on PostgreSQL for their common case (``jobs.hotpath``),
+whose moves are checked against the same state machine.
 """
 
 from __future__ import annotations
 
-import functools
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -15,19 +16,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from jobs import sql
-from jobs.events import publish, record, record_many
-from jobs.models import (
-    JOB_TERMINAL,
-    TASK_TERMINAL,
-    Event,
-    EventCounter,
-    Job,
-    JobStatus,
-    Task,
-    TaskAttempt,
-    TaskStatus,
-)
-from tools.redact import redact
+from jobs.events import record, record_many
+from jobs.models import JOB_TERMINAL, TASK_TERMINAL, Job, JobStatus, Task, TaskAttempt, TaskStatus
 
 J, T = JobStatus, TaskStatus
 
@@ -223,96 +213,3 @@ def _apply(
     for task in tasks:
         for name, value in changes.items():
             setattr(task, name, value)
-
-
-# --- the claim of a runnable task, in one statement (PostgreSQL) ---------------------------------
-
-CLAIMABLE = (T.PENDING, T.READY, T.RETRYING)  # what a delivered run_task message may start
-
-
-def _claim_moves(was: TaskStatus) -> list[tuple[TaskStatus, TaskStatus]]:
-    """The moves a claim makes from ``was``: a pending task becomes ready first."""
-    return [(T.PENDING, T.READY), (T.READY, T.RUNNING)] if was == T.PENDING else [(was, T.RUNNING)]
-
-
-assert all(to in TASK_MOVES[before] for was in CLAIMABLE for before, to in _claim_moves(was))
-
-
-@dataclass(frozen=True)
-class Claimed:
-    task: Task  # running, with its job
-    attempt: TaskAttempt
-    parents: list[list[Any]]  # key, status (succeeded) and output of each parent
-
-
-def claim_runnable(task_pk: int, worker: str, celery_id: str) -> Claimed | None:
-    """The claim of a task in the common case, in one statement and its own transaction: its job
-    is running, it is claimable and every parent has succeeded. It moves to running (through ready
-    if pending) with one more attempt, opens the attempt and records the moves' events, as
-    ``move_task`` and ``actions.start_attempt`` would under ``lock_for_claim``'s locks, taken in
-    the same order. None when the case is not that one, or on SQLite: the caller then takes the
-    general path (``lock_for_claim``), which decides every case. Four round trips become one
-    (BEGIN, the locks, the writes, COMMIT)."""
-    if connection.vendor != "postgresql":
-        return None
-    now = timezone.now()
-    at = Task._meta.get_field("started_at").get_db_prep_save(now, connection)
-    moves: list[Any] = []  # (from, i, type, payload) of each event of each case
-    for was in CLAIMABLE:
-        for i, (before, to) in enumerate(_claim_moves(was)):
-            payload = {"from": before.value, **({"worker": worker} if to == T.RUNNING else {})}
-            moves += [was.value, i, f"task.{to}", json.dumps(redact(payload))]
-    with connection.cursor() as cursor:
-        cursor.execute(_claim_sql(), [task_pk, task_pk, at, worker, celery_id, worker, at, at, *moves, at])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    nj, nt = len(sql.columns(Job)), len(sql.columns(Task))
-    task = sql.from_row(Task, row[nj : nj + nt])
-    task.job = sql.from_row(Job, row[:nj])
-    parents, attempt_pk, written = row[nj + nt :]
-    attempt = TaskAttempt(pk=attempt_pk, task=task, number=task.attempts, worker=worker, started_at=now,
-                          heartbeat_at=now)  # fmt: skip
-    attempt._state.adding = False
-    published = [Event(pk=pk, job_id=task.job_id, seq=seq, type=type_, task_key=task.key, payload=payload,
-                       created_at=now) for pk, seq, type_, payload in sorted(written, key=lambda e: e[1])]  # fmt: skip
-    transaction.on_commit(lambda: publish(published))  # at once, unless the caller holds a transaction
-    return Claimed(task, attempt, parents)
-
-
-@functools.cache
-def _claim_sql() -> str:
-    """The claim's statement. Its data-modifying parts each read the one before, which orders
-    them: the job's row for share, the task's for update, the attempt, the event counter last.
-    A parent read as succeeded has succeeded for good; any other status leaves the claim to the
-    general path, which reads it again under its locks."""
-    jobs, tasks, attempts = Job._meta.db_table, Task._meta.db_table, TaskAttempt._meta.db_table
-    events, counter = Event._meta.db_table, EventCounter._meta.db_table
-    claimable = ", ".join(f"'{s.value}'" for s in CLAIMABLE)
-    cases = ", ".join(["(%s, %s, %s, %s::jsonb)"] * sum(len(_claim_moves(was)) for was in CLAIMABLE))
-    return f"""
-        WITH j AS (SELECT {", ".join(sql.columns(Job))} FROM {jobs}
-                   WHERE id = (SELECT job_id FROM {tasks} WHERE id = %s) AND status = '{J.RUNNING.value}' FOR SHARE),
-        o AS (SELECT t.id, t.status, pa.rows, pa.ok FROM {tasks} t JOIN j ON t.job_id = j.id,
-              LATERAL (SELECT coalesce(json_agg(json_build_array(p.key, p.status, p.output)), '[]'::json) AS rows,
-                              count(*) FILTER (WHERE p.status = '{T.SUCCEEDED.value}')
-                                = jsonb_array_length(t.depends_on) AS ok
-                       FROM {tasks} p WHERE p.job_id = t.job_id
-                       AND p.key = ANY(ARRAY(SELECT jsonb_array_elements_text(t.depends_on)))) pa
-              WHERE t.id = %s AND t.status IN ({claimable}) FOR UPDATE OF t),
-        u AS (UPDATE {tasks} t SET status = '{T.RUNNING.value}', started_at = %s, finished_at = NULL,
-                     worker = %s, celery_id = %s, attempts = t.attempts + 1
-              FROM o WHERE t.id = o.id AND o.ok
-              RETURNING {", ".join(f"t.{c}" for c in sql.columns(Task))}, o.status AS was, o.rows),
-        a AS (INSERT INTO {attempts} (task_id, number, worker, started_at, heartbeat_at, finished_at, outcome,
-                                      error_class, message)
-              SELECT u.id, u.attempts, %s, %s, %s, NULL, '', '', '' FROM u RETURNING id),
-        e AS (SELECT v.i, v.type, v.payload FROM u JOIN (VALUES {cases}) v (was, i, type, payload) ON v.was = u.was),
-        s AS (INSERT INTO {counter} (job_id, seq) SELECT u.job_id, (SELECT count(*) FROM e) FROM u, a
-              ON CONFLICT (job_id) DO UPDATE SET seq = {counter}.seq + excluded.seq RETURNING seq),
-        w AS (INSERT INTO {events} (job_id, seq, type, task_key, payload, created_at)
-              SELECT u.job_id, s.seq - (SELECT count(*) FROM e) + 1 + e.i, e.type, u.key, e.payload, %s
-              FROM u, s, e RETURNING id, seq, type, payload)
-        SELECT j.*, {", ".join(f"u.{c}" for c in sql.columns(Task))}, u.rows, a.id,
-               (SELECT json_agg(json_build_array(w.id, w.seq, w.type, w.payload)) FROM w)
-        FROM j, u, a"""

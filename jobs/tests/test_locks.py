@@ -8,10 +8,9 @@ instead of hanging the test."""
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 import pytest
+
+from jobs.tests.shell import run_script
 
 pytestmark = [pytest.mark.integration, pytest.mark.production]
 
@@ -103,94 +102,13 @@ print("RESULT " + json.dumps({
 """
 
 
-_ONE_STATEMENT_SCRIPT = """
-import json, threading
-from django.db import connection, transaction
-from django.db.utils import OperationalError
-from jobs.models import Event, JobStatus, Task, TaskAttempt
-from jobs.tests import factories
-from jobs.transitions import claim_runnable, lock_job_of, move_job
-
-owner = factories.user("one-statement")
-plan = {"tasks": [
-    {"id": "a", "tool": "core.wait", "inputs": {"seconds": 0}},
-    {"id": "b", "tool": "core.wait", "inputs": {"seconds": 0}, "depends_on": ["a"]},
-    {"id": "c", "tool": "core.wait", "inputs": {"seconds": 0}, "depends_on": ["a"]},
-    {"id": "d", "tool": "core.wait", "inputs": {"seconds": 0}},
-]}
-job, (a, b, c, d) = factories.job_with_plan(owner, plan)
-move_job(job, JobStatus.RUNNING)
-
-def state(task):
-    task.refresh_from_db()
-    events = [[e.seq, e.type, e.payload] for e in Event.objects.filter(job=job, task_key=task.key).order_by("seq")]
-    attempts = [[t.number, t.worker, t.outcome] for t in TaskAttempt.objects.filter(task=task)]
-    return {"status": task.status, "attempts": task.attempts, "worker": task.worker, "celery_id": task.celery_id,
-            "events": events, "attempt_rows": attempts}
-
-seen = {}
-seen["parent running"] = claim_runnable(b.pk, "w@h", "m-1") is None
-Task.objects.filter(pk=a.pk).update(status="succeeded", output={"n": 1})
-before = Event.objects.filter(job=job).count()
-claimed = claim_runnable(b.pk, "w@h", "m-2")
-seen["claimed"] = [claimed.task.status, claimed.task.job.status, claimed.attempt.number, claimed.parents,
-                   claimed.attempt.pk == TaskAttempt.objects.get(task=b).pk]
-seen["b"] = state(b)
-seen["seq after"] = before
-seen["running again"] = claim_runnable(b.pk, "w@h", "m-3") is None
-Task.objects.filter(pk=d.pk).update(status="retrying", attempts=1)
-claim_runnable(d.pk, "w@h", "m-4")
-seen["d"] = state(d)
-
-held, done = threading.Event(), threading.Event()
-def holder():
-    with transaction.atomic():
-        lock_job_of(c)
-        held.set()
-        done.wait(30)
-    connection.close()
-def asker():
-    held.wait(30)
-    with connection.cursor() as cursor:
-        cursor.execute("SET lock_timeout = '200ms'")
-    try:
-        claim_runnable(c.pk, "w@h", "m-5")
-        seen["while the job is locked for update"] = "granted"
-    except OperationalError:
-        seen["while the job is locked for update"] = "waited"
-    finally:
-        done.set()
-        connection.close()
-threads = [threading.Thread(target=holder), threading.Thread(target=asker)]
-for t in threads: t.start()
-for t in threads: t.join(60)
-seen["c after the wait"] = state(c)
-move_job(job, JobStatus.CANCELLED)
-seen["job cancelled"] = claim_runnable(c.pk, "w@h", "m-6") is None
-seen["c"] = state(c)
-print("RESULT " + json.dumps(seen))
-"""
-
-
-def _run(stack, script: str) -> dict[str, object]:
-    run = stack.manage("shell", "-c", script, check=False)
-    assert run.returncode == 0, run.stderr
-    line = next(line for line in run.stdout.splitlines() if line.startswith("RESULT "))
-    return dict(json.loads(line.removeprefix("RESULT ")))
-
-
 @pytest.fixture(scope="module")
-def stack(module_stack_factory):
-    return module_stack_factory("production", AWE_MCP_SERVERS="[]")  # no MCP discovery when the plan is checked
+def outcomes(pg_stack) -> dict[str, object]:
+    return run_script(pg_stack, _SCRIPT)
 
 
-@pytest.fixture(scope="module")
-def outcomes(stack) -> dict[str, object]:
-    return _run(stack, _SCRIPT)
-
-
-def test_a_claim_reads_the_parents_and_reserves_its_attempt_id_in_its_locking_statement(stack):
-    seen = _run(stack, _CLAIM_SCRIPT)
+def test_a_claim_reads_the_parents_and_reserves_its_attempt_id_in_its_locking_statement(pg_stack):
+    seen = run_script(pg_stack, _CLAIM_SCRIPT)
     assert seen["parents"] == [["a", "succeeded", {"waited_s": 0.5, "note": "é"}]]
     assert isinstance(seen["reserved"], int)
     # The claim that ran reserved the next id and inserted its attempt with it, with its events.
@@ -214,33 +132,3 @@ def test_a_move_that_takes_the_job_for_update_waits_for_claims_in_flight(outcome
 def test_the_event_counter_is_locked_only_from_the_last_statement_to_commit(outcomes):
     assert outcomes["mid-claim: event"] == "granted"  # the claim's events are not written yet
     assert outcomes["events written: event"] == "waited"  # numbered in commit order
-
-
-@pytest.fixture(scope="module")
-def one_statement(stack) -> dict[str, object]:
-    return _run(stack, _ONE_STATEMENT_SCRIPT)
-
-
-def test_the_common_claim_is_one_statement_with_the_moves_events_and_attempt(one_statement):
-    seen: dict[str, Any] = one_statement
-    assert seen["parent running"] is True  # left to the general path, nothing written
-    assert seen["claimed"] == ["running", "running", 1, [["a", "succeeded", {"n": 1}]], True]
-    first = seen["seq after"] + 1
-    assert seen["b"] == {
-        "status": "running", "attempts": 1, "worker": "w@h", "celery_id": "m-2",
-        "events": [[first, "task.ready", {"from": "pending"}],
-                   [first + 1, "task.running", {"from": "ready", "worker": "w@h"}]],
-        "attempt_rows": [[1, "w@h", ""]],
-    }  # fmt: skip
-    assert seen["running again"] is True
-    assert seen["d"]["status"] == "running" and seen["d"]["attempts"] == 2
-    assert seen["d"]["events"] == [[first + 2, "task.running", {"from": "retrying", "worker": "w@h"}]]
-    assert seen["d"]["attempt_rows"] == [[2, "w@h", ""]]
-
-
-def test_the_one_statement_claim_waits_for_a_move_that_holds_the_job_and_claims_nothing_in_a_stopped_job(one_statement):
-    seen: dict[str, Any] = one_statement
-    assert seen["while the job is locked for update"] == "waited"
-    assert seen["c after the wait"]["status"] == "pending" and seen["c after the wait"]["events"] == []
-    assert seen["job cancelled"] is True
-    assert seen["c"]["attempt_rows"] == [] and seen["c"]["status"] != "running"
