@@ -169,7 +169,7 @@ def succeed_running(task: Task, attempt_pk: int, output: object) -> Succeeded | 
     see the other's success. So a waiting child with any other parent not seen succeeded leaves
     the whole move to the general path, which reads them after it has locked the children."""
     if connection.vendor != "postgresql" or (task.job.budget or {}).get("max_parallel"):
-        return None
+        return None  # (the statement checks the cap again under its lock)
     now = timezone.now()
     at = _at(now)
     stored = Task._meta.get_field("output").get_db_prep_save(output, connection)
@@ -197,6 +197,7 @@ def _success_sql() -> str:
     return f"""
         WITH j AS (SELECT id, priority FROM {n["jobs"]}
                    WHERE id = (SELECT job_id FROM {n["tasks"]} WHERE id = %s) AND status = '{J.RUNNING.value}'
+                   AND coalesce(budget -> 'max_parallel', 'null') IN ('null', '0')  -- no cap, read under the lock
                    FOR SHARE),
         t AS (SELECT t.id, t.job_id, t.key FROM {n["tasks"]} t JOIN j ON t.job_id = j.id
               WHERE t.id = %s AND t.status = '{running}' FOR UPDATE OF t),

@@ -122,6 +122,9 @@ capped.save()
 move_job(capped, JobStatus.RUNNING)
 c = claim_runnable(only.pk, "w@h", "m-only")
 seen["capped"] = succeed_running(c.task, c.attempt.pk, {}) is None
+c.task.job.budget = {}  # as read at the claim, before an operator set a cap: the statement reads it again
+seen["capped, read under the lock"] = succeed_running(c.task, c.attempt.pk, {}) is None
+seen["only"] = Task.objects.get(pk=only.pk).status
 move_job(job, JobStatus.CANCELLED)
 seen["job cancelled"] = succeed_running(c.task, c.attempt.pk, {}) is None or "capped job still ran"
 print("RESULT " + json.dumps(seen))
@@ -192,4 +195,5 @@ def test_the_one_statement_success_waits_for_a_move_that_holds_the_job_and_leave
     assert successes["lone after the wait"] == "running"
     assert successes["lone cancelled"] is True
     assert successes["capped"] is True  # a cap on tasks in flight: the general path counts them
+    assert successes["capped, read under the lock"] is True and successes["only"] == "running"
     assert successes["job cancelled"] is True
