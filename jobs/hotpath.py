@@ -4,9 +4,11 @@ PostgreSQL: a claim (``claim_runnable``) and a success (``succeed_running``).
 Every task of a job runs both. Written with ``jobs.transitions`` under its locks they are a
 transaction of three or four round trips each (BEGIN, the locks, the reads, the writes, COMMIT);
 here each is one statement in its own transaction. A statement takes its row locks in the order
-the general path takes them (the job's row for share, the task's for update, then the rows it
-writes, the job's event counter last: docs/executor.md, Locks): each data-modifying part reads
-the one before it, which orders them. The moves are the state machine's
+the general path takes them (the job's row for share, the task's for update, a success's
+waiting children for update; docs/executor.md, Locks): each locking read reads the one before
+it, which orders them, and all of them come before the writes, which read them. (The writes'
+own order does not matter: the attempt row is the task's own, and the event counter is shared
+only by moves that hold the job's row too.) The moves are the state machine's
 (``jobs.transitions.TASK_MOVES``, checked at import), their events the ones ``move_task`` records.
 
 Each returns None when its case is not the common one — or on SQLite, which has no
@@ -58,8 +60,10 @@ def _at(now: Any) -> Any:
     return Task._meta.get_field("started_at").get_db_prep_save(now, connection)
 
 
-def _payload(before: TaskStatus, **extra: Any) -> str:
-    return json.dumps(redact({"from": before.value, **extra}))
+@functools.lru_cache(maxsize=64)  # a worker's name is the only thing that varies
+def _payload(before: TaskStatus, worker: str | None = None) -> str:
+    """A move's event payload, as ``move_task`` records it (redacted)."""
+    return json.dumps(redact({"from": before.value, **({"worker": worker} if worker is not None else {})}))
 
 
 def _events(job_id: Any, written: list[list[Any]], now: Any) -> list[Event]:
@@ -89,12 +93,10 @@ def claim_runnable(task_pk: int, worker: str, celery_id: str) -> Claimed | None:
         return None
     now = timezone.now()
     at = _at(now)
-    moves: list[Any] = []  # (from, i, type, payload) of each event of each case
-    for was in CLAIMABLE:
-        for i, (before, to) in enumerate(claim_moves(was)):
-            moves += [was.value, i, f"task.{to}", _payload(before, **({"worker": worker} if to == T.RUNNING else {}))]
     with connection.cursor() as cursor:
-        cursor.execute(_claim_sql(), [task_pk, task_pk, at, worker, celery_id, worker, at, at, *moves, at])
+        cursor.execute(
+            _claim_sql(), [task_pk, task_pk, at, worker, celery_id, worker, at, at, *_claim_cases(worker), at]
+        )
         row = cursor.fetchone()
     if row is None:
         return None
@@ -109,6 +111,16 @@ def claim_runnable(task_pk: int, worker: str, celery_id: str) -> Claimed | None:
     published = _events(task.job_id, written, now)
     transaction.on_commit(lambda: publish(published))  # at once, unless the caller holds a transaction
     return Claimed(task, attempt, parents)
+
+
+@functools.lru_cache(maxsize=8)
+def _claim_cases(worker: str) -> tuple[Any, ...]:
+    """(from, i, type, payload) of each event of each case a claim may find, flattened."""
+    cases: list[Any] = []
+    for was in CLAIMABLE:
+        for i, (before, to) in enumerate(claim_moves(was)):
+            cases += [was.value, i, f"task.{to}", _payload(before, worker if to == T.RUNNING else None)]
+    return tuple(cases)
 
 
 @functools.cache
@@ -221,7 +233,7 @@ def _success_sql() -> str:
               UNION ALL
               SELECT row_number() OVER (ORDER BY up.id), 'task.{T.READY.value}', up.key, %s::jsonb FROM up),
         s AS (INSERT INTO {n["counter"]} (job_id, seq)
-              SELECT d.job_id, (SELECT count(*) FROM e) FROM d WHERE (SELECT count(*) FROM a) >= 0
+              SELECT d.job_id, (SELECT count(*) FROM e) FROM d
               ON CONFLICT (job_id) DO UPDATE SET seq = {n["counter"]}.seq + excluded.seq RETURNING seq),
         w AS (INSERT INTO {n["events"]} (job_id, seq, type, task_key, payload, created_at)
               SELECT d.job_id, s.seq - (SELECT count(*) FROM e) + 1 + e.i, e.type, e.key, e.payload, %s
