@@ -80,12 +80,6 @@ def _send(messages: Sequence[Message]) -> None:
     pipe.execute()
 
 
-def _linger_s() -> float:
-    from django.conf import settings
-
-    return float(settings.AWE_EVENTS_LINGER_S)
-
-
 class Publisher:
     """``max_unsent`` bounds the batches waiting (a Redis that hangs must not grow the process
     without end): past it a batch is dropped and counted in ``dropped``, and a warning logged.
@@ -100,7 +94,7 @@ class Publisher:
         self,
         send: Callable[[Sequence[Message]], None] = _send,
         max_unsent: int = 10_000,
-        linger_s: float | Callable[[], float] = _linger_s,
+        linger_s: float | None = None,
     ) -> None:
         self._send = send
         self._max_unsent = max_unsent
@@ -136,7 +130,11 @@ class Publisher:
             return self._lock.wait_for(lambda: self._unsent == 0, timeout=timeout_s)
 
     def _run(self, messages_in: queue.SimpleQueue[Sequence[Message]]) -> None:
-        linger_s = self._linger_s() if callable(self._linger_s) else self._linger_s
+        linger_s = self._linger_s
+        if linger_s is None:  # read here, not at import: the module loads before settings may
+            from django.conf import settings
+
+            linger_s = float(settings.AWE_EVENTS_LINGER_S)
         while True:
             batches = [messages_in.get()]
             if linger_s > 0:
