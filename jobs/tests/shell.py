@@ -6,22 +6,23 @@ from __future__ import annotations
 import json
 from typing import Any
 
-# Defines ``while_job_is_locked(task, ask)``: one thread holds the task's job row for update (as
-# cancel, retry or settle do) while another runs ``ask()`` with a 200 ms lock_timeout; returns
-# "waited" or "granted".
-JOB_LOCK_PRELUDE = """
+# Defines ``while_held(hold, ask)``: one thread runs ``hold(pause)``, which calls ``pause()`` where
+# it holds the locks under test, while another runs ``ask()`` with a 200 ms lock_timeout; returns
+# "waited" or "granted". And ``while_job_is_locked(task, ask)``: the task's job row held for
+# update (as cancel, retry or settle do).
+LOCK_PRELUDE = """
 import threading
 from django.db import connection, transaction
 from django.db.utils import OperationalError
 from jobs.transitions import lock_job_of
 
-def while_job_is_locked(task, ask):
+def while_held(hold, ask):
     held, done, seen = threading.Event(), threading.Event(), {}
+    def pause():
+        held.set()
+        done.wait(30)
     def holder():
-        with transaction.atomic():
-            lock_job_of(task)
-            held.set()
-            done.wait(30)
+        hold(pause)
         connection.close()
     def asker():
         held.wait(30)
@@ -39,6 +40,13 @@ def while_job_is_locked(task, ask):
     for thread in threads: thread.start()
     for thread in threads: thread.join(60)
     return seen.get("outcome", "no answer")
+
+def while_job_is_locked(task, ask):
+    def hold(pause):
+        with transaction.atomic():
+            lock_job_of(task)
+            pause()
+    return while_held(hold, ask)
 """
 
 

@@ -10,13 +10,13 @@ from typing import Any
 
 import pytest
 
-from jobs.tests.shell import JOB_LOCK_PRELUDE, run_script
+from jobs.tests.shell import LOCK_PRELUDE, run_script
 
 pytestmark = [pytest.mark.integration, pytest.mark.production]
 
 
 _CLAIM_SCRIPT = (
-    JOB_LOCK_PRELUDE
+    LOCK_PRELUDE
     + """
 import json
 from jobs.models import Event, JobStatus, Task, TaskAttempt
@@ -66,7 +66,7 @@ print("RESULT " + json.dumps(seen))
 
 
 _SUCCESS_SCRIPT = (
-    JOB_LOCK_PRELUDE
+    LOCK_PRELUDE
     + """
 import json
 from jobs.hotpath import claim_runnable, succeed_running

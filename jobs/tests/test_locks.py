@@ -10,18 +10,18 @@ from __future__ import annotations
 
 import pytest
 
-from jobs.tests.shell import run_script
+from jobs.tests.shell import LOCK_PRELUDE, run_script
 
 pytestmark = [pytest.mark.integration, pytest.mark.production]
 
-_SCRIPT = """
-import json, threading
-from django.db import connection, transaction
-from django.db.utils import OperationalError
+_SCRIPT = (
+    LOCK_PRELUDE
+    + """
+import json
 from jobs.events import gathered, record
 from jobs.models import JobStatus
 from jobs.tests import factories
-from jobs.transitions import lock_job_of, lock_task, move_job
+from jobs.transitions import lock_task, move_job
 
 job, (a, b) = factories.job_with_plan(factories.user(), {"tasks": [
     {"id": "a", "tool": "core.wait", "inputs": {"seconds": 0}},
@@ -36,44 +36,27 @@ ASKS = {
 }
 
 def case(phase, ask):
-    held, done, seen = threading.Event(), threading.Event(), {}
-
-    def holder():
+    def hold(pause):  # a claim's locks, held mid-claim or after its events are written
         with transaction.atomic():
             with gathered():
                 lock_task(a.pk)
                 record(job, "test.held", task_key="a")
                 if phase == "mid-claim":
-                    held.set()
-                    done.wait(30)
+                    pause()
             if phase == "events written":
-                held.set()
-                done.wait(30)
-        connection.close()
+                pause()
 
-    def asker():
-        held.wait(30)
-        try:
-            with transaction.atomic():
-                with connection.cursor() as cursor:
-                    cursor.execute("SET LOCAL lock_timeout = '200ms'")
-                ASKS[ask]()
-            seen["outcome"] = "granted"
-        except OperationalError as exc:
-            seen["outcome"] = "waited"
-        finally:
-            done.set()
-            connection.close()
+    def asking():
+        with transaction.atomic():
+            ASKS[ask]()
 
-    threads = [threading.Thread(target=holder), threading.Thread(target=asker)]
-    for t in threads: t.start()
-    for t in threads: t.join(60)
-    return seen.get("outcome", "no answer")
+    return while_held(hold, asking)
 
 results = {f"{phase}: {ask}": case(phase, ask)
            for phase in ("mid-claim", "events written") for ask in ASKS}
 print("RESULT " + json.dumps(results))
 """
+)
 
 
 _CLAIM_SCRIPT = """
