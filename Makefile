@@ -10,7 +10,7 @@ QUEUES ?= tools,llm,mcp
 PIP := $(BIN)/python -m pip --disable-pip-version-check -q
 
 .PHONY: images-list images-push k8s-apply-local k8s-up-local k8s-down-local k8s-sync-artifacts k8s-sync-workspace
-.PHONY: help install install-dev browser frontend migrate run web worker beat flower coder tailor test test-unit test-integration lint fmt bench docs up down images-build clean
+.PHONY: help install install-dev lock browser frontend migrate run web worker beat flower coder tailor test test-unit test-integration test-fresh-venv lint typecheck schemas fmt bench docs up down images-build clean
 
 help:  ## list the targets
 	@grep -E '^[a-z0-9-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -18,17 +18,31 @@ help:  ## list the targets
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
+# requirements.txt and requirements-dev.txt are full locks with hashes (`make lock` writes them from
+# the .in files): pip installs exactly those files and refuses any package whose hash differs.
 $(VENV)/.installed: requirements.txt | $(BIN)/python
-	$(PIP) install -r requirements.txt
+	$(PIP) install --require-hashes -r requirements.txt
 	touch $@
 
 $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
-	$(PIP) install -r requirements-dev.txt
+	$(PIP) install --require-hashes -r requirements-dev.txt
 	touch $@ $(VENV)/.installed
 
-install: $(VENV)/.installed  ## create .venv and install the runtime requirements
+install: $(VENV)/.installed  ## create .venv and install the runtime requirements (the lock, hash-checked)
 
 install-dev: $(VENV)/.installed-dev  ## install runtime + test/lint tooling
+
+# uv, pinned in requirements-dev.in, resolves the locks; installed on its own so that `make lock`
+# works even when the locks are broken (say, a plain line added to requirements.txt by hand).
+UV_PIN = $(shell grep -oE '^uv==[^ ]+' requirements-dev.in)
+LOCK_FLAGS ?=
+LOCK = $(BIN)/uv pip compile --quiet --generate-hashes --universal --python-version 3.11 \
+	--custom-compile-command "make lock" $(LOCK_FLAGS)
+
+lock: | $(BIN)/python  ## resolve requirements*.in into the hashed locks (LOCK_FLAGS=--upgrade to move everything)
+	@$(BIN)/uv --version 2>/dev/null | grep -qx "uv $(UV_PIN:uv==%=%)" || $(PIP) install "$(UV_PIN)"
+	$(LOCK) requirements.in -o requirements.txt
+	$(LOCK) requirements-dev.in -o requirements-dev.txt
 
 frontend:  ## build the web app (npm, from the committed lockfile)
 	@if [ -f frontend/package.json ]; then cd frontend && npm ci --no-audit --no-fund && npm run build; fi
@@ -61,8 +75,11 @@ coder: install  ## the coder MCP service over streamable HTTP at http://HOST:810
 tailor: install  ## the tailor MCP service (resume tailoring) over streamable HTTP at http://HOST:8102/mcp
 	$(BIN)/python -m tools.services.tailor --transport http --host $(HOST) --port 8102
 
-test: install-dev frontend browser  ## everything: unit, integration (embedded + PostgreSQL/Redis), browser
+test: install-dev frontend browser  ## everything: unit, integration (embedded + PostgreSQL/Redis), browser, fresh venv
 	$(BIN)/pytest
+
+test-fresh-venv: install-dev  ## only the production start from a venv of requirements.txt alone (deselect: -m "not fresh_venv")
+	$(BIN)/pytest -m fresh_venv
 
 CHROMIUM ?= /usr/bin/chromium
 browser:  ## Debian's chromium for the browser tests (installed with apt-get when missing and root)
@@ -79,7 +96,13 @@ test-unit: install-dev  ## fast tests only
 lint: install-dev  ## ruff, ruff format --check, mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(MAKE) --no-print-directory typecheck
+
+typecheck: install-dev  ## mypy over the project (settings in pyproject.toml)
 	$(BIN)/mypy .
+
+schemas: install  ## write the OpenAPI schema and the plan and tool JSON Schemas to docs/schemas/
+	$(BIN)/python manage.py schemas
 
 fmt: install-dev  ## format the code
 	$(BIN)/ruff format .
