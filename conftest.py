@@ -5,6 +5,7 @@ Redis), driven over HTTP like a user would."""
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -23,6 +24,12 @@ PG_URL = os.environ.get("AWE_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432
 REDIS_URL = os.environ.get("AWE_TEST_REDIS", "redis://127.0.0.1:6379")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 TERMINAL = {"succeeded", "failed", "cancelled"}
+
+# Processes with a production service configured refuse to start without these two
+# (awe_project/production.py): every process a test starts inherits a key made for this run.
+# The tests of that refusal set their environment explicitly, without them.
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 
 
 def _reachable(host: str, port: int) -> bool:

@@ -21,6 +21,8 @@ from urllib.parse import urlparse
 import environ
 from kombu import Queue
 
+from awe_project import production
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -36,10 +38,27 @@ for _dir in (AWE_DATA_DIR, AWE_WORKSPACES_DIR, ARTIFACTS_DIR):
 
 # --- Core Django ----------------------------------------------------------------------------
 DEBUG = env.bool("DEBUG", default=False)
-# The embedded default is only ever bound to 127.0.0.1; production must set its own key.
-SECRET_KEY = env.str("SECRET_KEY", default="awe-embedded-insecure-key-change-me-in-production")
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
+# The embedded defaults are only ever bound to 127.0.0.1: with a production service configured,
+# start-up stops unless both are set (awe_project/production.py, checked at the end of this file).
+_SECRET_KEY_SET = env.str("SECRET_KEY", default="")
+_ALLOWED_HOSTS_SET = env.list("ALLOWED_HOSTS", default=[])
+SECRET_KEY = _SECRET_KEY_SET or production.EMBEDDED_SECRET_KEY
+ALLOWED_HOSTS = _ALLOWED_HOSTS_SET or production.EMBEDDED_ALLOWED_HOSTS
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# HTTPS behind a proxy (docs/operations.md lists the production values; `check --deploy` is clean
+# with them). The proxy's header saying the client used HTTPS, e.g. X-Forwarded-Proto: empty trusts none.
+_proxy_ssl_header = env.str("SECURE_PROXY_SSL_HEADER", default="").strip()
+if _proxy_ssl_header:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_ssl_header.upper().replace("-", "_"), "https")
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+# Probes and scrapers call these over plain HTTP from inside the cluster: never redirected.
+SECURE_REDIRECT_EXEMPT = env.list("SECURE_REDIRECT_EXEMPT", default=[r"^healthz$", r"^readyz$", r"^metrics$"])
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=False)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -286,6 +305,21 @@ if AWE_EVENTSTREAM_REDIS_URL:
         "db": int((_redis.path or "/0").lstrip("/") or 0),
         **({"password": _redis.password} if _redis.password else {}),
     }
+
+# --- Production safety ----------------------------------------------------------------------------
+_refusal = production.refusal(
+    production.production_services(
+        database_url=DATABASE_URL,
+        broker_url=CELERY_BROKER_URL,
+        result_backend=CELERY_RESULT_BACKEND,
+        eventstream_redis_url=AWE_EVENTSTREAM_REDIS_URL,
+        document_store_backend=DOCUMENT_STORE_BACKEND,
+    ),
+    _SECRET_KEY_SET,
+    _ALLOWED_HOSTS_SET,
+)
+if _refusal:
+    raise environ.ImproperlyConfigured(_refusal)
 
 # --- Planner, LLM and tools ---------------------------------------------------------------------
 PLANNER_MODE = env.str("PLANNER_MODE", default="mock")

@@ -4,6 +4,7 @@ Django set up in this process (the client) and Celery workers in subprocesses.""
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -32,6 +33,9 @@ class Harness:
             "AWE_BENCH_HOPS_LOG": str(self.data_dir / "hops.log"),
             "AWE_MAX_PLAN_TASKS": "5000",
             "AWE_LOCAL_USER": "bench",
+            # a production footprint refuses to start without them (awe_project/production.py)
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
             **extra_env,
         }
         self.workers: list[subprocess.Popen[bytes]] = []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import statistics
 import subprocess
 import sys
@@ -36,6 +37,9 @@ def _env(footprint: str, data_dir: Path) -> dict[str, str]:
                 "CELERY_BROKER_URL": REDIS,
                 "CELERY_RESULT_BACKEND": REDIS,
                 "AWE_EVENTSTREAM_REDIS_URL": REDIS,
+                # a production footprint refuses to start without them (awe_project/production.py)
+                "SECRET_KEY": secrets.token_urlsafe(50),
+                "ALLOWED_HOSTS": "127.0.0.1,localhost",
             }
         )
     return env
