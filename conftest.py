@@ -96,7 +96,7 @@ class Stack:
             try:
                 if self.http.get(f"{self.base}/healthz", timeout=1).ok:
                     return
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # not listening yet, or a busy machine
                 time.sleep(0.1)
         raise RuntimeError(f"web server did not start; see {self.data_dir / 'web.log'}")
 

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served from /static/: /api/docs works offline
     "django_eventstream",
     "django_celery_results",
     "jobs",
@@ -234,6 +235,10 @@ SPECTACULAR_SETTINGS = {
     "OAS_VERSION": "3.1.0",  # plans use JSON Schema 2020-12 (nullable types)
     "ENUM_NAME_OVERRIDES": {"JobStatusEnum": "jobs.models.JobStatus", "TaskStatusEnum": "jobs.models.TaskStatus"},
     "POSTPROCESSING_HOOKS": ["jobs.api.schema.add_plan_components_hooked"],
+    # Swagger UI from drf-spectacular-sidecar's pinned copy (static files), never from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Celery -------------------------------------------------------------------------------------
