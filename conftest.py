@@ -59,12 +59,14 @@ def free_port() -> int:
 
 
 class Stack:
-    """One running AWE: web + workers in subprocesses, sharing an environment."""
+    """One running AWE: web + workers in subprocesses, sharing an environment and a Python
+    (this one by default; another venv's to run the processes on its packages)."""
 
-    def __init__(self, name: str, env: dict[str, str], data_dir: Path) -> None:
+    def __init__(self, name: str, env: dict[str, str], data_dir: Path, python: str = sys.executable) -> None:
         self.name = name
         self.env = env
         self.data_dir = data_dir
+        self.python = python
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.procs: list[subprocess.Popen[bytes]] = []
@@ -81,13 +83,13 @@ class Stack:
 
     def manage(self, *args: str, check: bool = True, timeout: float = 120) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, capture_output=True, text=True,
+            [self.python, "manage.py", *args], cwd=ROOT, env=self.env, capture_output=True, text=True,
             timeout=timeout, check=check,
         )  # fmt: skip
 
     def start_web(self) -> None:
         self._spawn(
-            [sys.executable, "-m", "uvicorn", "awe_project.asgi:application", "--host", "127.0.0.1",
+            [self.python, "-m", "uvicorn", "awe_project.asgi:application", "--host", "127.0.0.1",
              "--port", str(self.port), "--log-level", "warning"],
             "web",
         )  # fmt: skip
@@ -104,7 +106,7 @@ class Stack:
         self, name: str = "w1", concurrency: int = 4, queues: str = "tools,llm,mcp"
     ) -> subprocess.Popen[bytes]:
         proc = self._spawn(
-            [sys.executable, "-m", "celery", "-A", "awe_project", "worker", "-l", "info", "-c", str(concurrency),
+            [self.python, "-m", "celery", "-A", "awe_project", "worker", "-l", "info", "-c", str(concurrency),
              "-Q", queues, "-n", f"{name}@%h", "--without-mingle", "--without-gossip"],
             f"worker-{name}",
         )  # fmt: skip
@@ -113,7 +115,7 @@ class Stack:
 
     def start_beat(self) -> subprocess.Popen[bytes]:
         return self._spawn(
-            [sys.executable, "-m", "celery", "-A", "awe_project", "beat", "-l", "info",
+            [self.python, "-m", "celery", "-A", "awe_project", "beat", "-l", "info",
              "-s", str(self.data_dir / "beat-schedule")],
             "beat",
         )  # fmt: skip
@@ -211,7 +213,7 @@ def _stacks(root: Path) -> Iterator[Any]:
     databases dropped at the end. Web and workers are started by the caller."""
     made: list[tuple[Stack, str | None, int | None]] = []
 
-    def make(footprint: str, **extra_env: str) -> Stack:
+    def make(footprint: str, python: str = sys.executable, **extra_env: str) -> Stack:
         data_dir = root / f"awe-{footprint}-{len(made)}"
         data_dir.mkdir()
         base = {
@@ -233,7 +235,7 @@ def _stacks(root: Path) -> Iterator[Any]:
             env.update(extra_env)
         else:
             env = base
-        stack = Stack(footprint, env, data_dir)
+        stack = Stack(footprint, env, data_dir, python)
         made.append((stack, db_name, redis_db))
         stack.manage("migrate", "-v0")
         return stack
