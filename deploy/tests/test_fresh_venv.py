@@ -8,6 +8,7 @@ cached per lock (deploy/tests/fresh_venv.py), so only a changed requirements.txt
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from typing import Any
@@ -74,7 +75,14 @@ def test_requirements_txt_alone_runs_the_production_footprint(stack_factory: Any
         VIRTUAL_ENV=str(venv.path),
         PYTHONPATH="",
         AWE_RECONCILE_INTERVAL_S="1",
-    )
+        # The built-in coder over stdio, as by default, with time to start on a busy shared machine
+        # (a worker looks its tools up after claiming the task and before its heartbeat starts:
+        # beats 20 s apart let that lookup take up to a minute before the reconciler steps in).
+        AWE_HEARTBEAT_S="20",
+        AWE_MCP_SERVERS=json.dumps([{"name": "coder", "transport": "stdio", "command": [venv.python, "-m",
+                                    "tools.services.coder"], "timeout_s": 300, "connect_timeout_s": 60,
+                                    "inherit_env": True}]),
+    )  # fmt: skip
     phase("migrate")
     imported = stack.manage("shell", "-c", IMPORT_ALL)
     assert int(imported.stdout.split()[-1]) > 50, imported.stdout
