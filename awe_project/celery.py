@@ -9,7 +9,9 @@ from celery import Celery, signals
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "awe_project.settings")
 
 app = Celery("awe")
-app.config_from_object("django.conf:settings", namespace="CELERY")
+# Only the CELERY_* settings, by Celery's own names: a worker shows its configuration to anyone on
+# the broker (`celery inspect conf`, Flower), masked by those names (awe_project/celery_config.py).
+app.config_from_object("awe_project.celery_config:CONFIG")
 app.autodiscover_tasks(["executor"])
 
 
