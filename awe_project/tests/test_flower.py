@@ -99,7 +99,7 @@ def _wait_until(check: Any, message: str, stack: Stack, timeout: float = 60) -> 
         try:
             if check():
                 return
-        except (requests.ConnectionError, subprocess.CalledProcessError):
+        except (requests.ConnectionError, requests.Timeout, subprocess.CalledProcessError):
             pass
         time.sleep(0.2)
     raise AssertionError(f"{message}\n{stack.logs()}")
