@@ -80,7 +80,7 @@ class JobAdmin(EngineRecordAdmin):
     list_display = ["id", "goal_short", "owner", "status", "priority", "created_at", "finished_at"]
     list_filter = ["status", "priority", "created_at"]
     search_fields = ["id", "goal", "owner__username", "error"]
-    readonly_fields = ["id", "created_at", "updated_at"]
+    readonly_fields = ["id", "event_seq", "created_at", "updated_at"]
     inlines = [PlanInline, TaskInline, EventInline]
     date_hierarchy = "created_at"
 
