@@ -24,7 +24,7 @@ pytestmark = pytest.mark.integration
 REDIS_PASSWORD = "redis-pw-5e1f0c"
 PG_PASSWORD = "pg-pw-77a2d9"
 SECRETS = {
-    "SECRET_KEY": "django-secret-3b9c41e8d2",
+    "SECRET_KEY": "django-secret-3b9c41e8d2-" + "kq7Vw2xZ0pLm9sTe4RuYb6NcHa1JfGd5Oi8",
     "OPENAI_API_KEY": "sk-test-openai-9d8e7f",
     "AWS_SECRET_ACCESS_KEY": "aws-secret-41c0b7",
 }
