@@ -6,6 +6,8 @@ from typing import Any
 
 from celery import Celery, signals
 
+import observability.worker  # noqa: F401 - connects the workers' observability signals (tracing, metrics, logs)
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "awe_project.settings")
 
 app = Celery("awe")

@@ -13,6 +13,7 @@ Every variable is listed with a comment in ``.env.example``.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ import environ
 from kombu import Queue
 
 from awe_project import production
+from observability import logs
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -78,9 +80,12 @@ INSTALLED_APPS = [
     "executor",
     "tools",
     "frontend",
+    "observability",
 ]
 
 MIDDLEWARE = [
+    # First: every later middleware's and the view's log lines carry the request id.
+    "observability.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Serves /static/ (the web app's assets, the admin's) from uvicorn itself: no collectstatic step.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -433,18 +438,28 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# --- Logging ----------------------------------------------------------------------------------------
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {
-        "django_eventstream": {"level": "WARNING"},
-        # One line per HTTP request and per MCP session at INFO: two lines per MCP tool call.
-        "httpx": {"level": "WARNING"},
-        "httpx2": {"level": "WARNING"},
-        "mcp.client": {"level": "WARNING"},
-    },
-}
+# --- Observability (docs/operations.md, "What to watch") --------------------------------------------
+# Log lines: json (one object per line) or text. Default: text embedded, json in production.
+AWE_LOG_FORMAT = env.str("AWE_LOG_FORMAT", default="text" if EMBEDDED else "json")
+if AWE_LOG_FORMAT not in {"json", "text"}:
+    raise environ.ImproperlyConfigured(f"AWE_LOG_FORMAT={AWE_LOG_FORMAT!r}; choose json or text")
+LOGGING = logs.config(AWE_LOG_FORMAT, env.str("LOG_LEVEL", default="INFO"))
+AWE_METRICS_ENABLED = env.bool("AWE_METRICS_ENABLED", default=True)
+# prometheus_client's multiprocess directory, shared by the processes of one host or container
+# (web processes, a worker's pool); each container needs its own (pids collide across containers).
+AWE_METRICS_DIR = Path(env.str("AWE_METRICS_DIR", default=str(AWE_DATA_DIR / "metrics")))
+if AWE_METRICS_ENABLED:
+    AWE_METRICS_DIR.mkdir(parents=True, exist_ok=True)
+    # Read by prometheus_client itself when it is imported: set before anything imports it.
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(AWE_METRICS_DIR)
+# Bearer token for GET /metrics. Without one, production answers only staff users (401/403 otherwise).
+AWE_METRICS_TOKEN = env.str("AWE_METRICS_TOKEN", default="")
+# A worker serves its own metrics on this port (0: off; its host's /metrics covers it when they share AWE_METRICS_DIR).
+AWE_WORKER_METRICS_PORT = env.int("AWE_WORKER_METRICS_PORT", default=0)
+AWE_WORKER_METRICS_ADDR = env.str("AWE_WORKER_METRICS_ADDR", default="127.0.0.1")
+# Tracing is on when an OTLP endpoint is set; the SDK reads every other OTEL_* variable itself.
+OTEL_TRACES_ENDPOINT = env.str("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", default="") or env.str(
+    "OTEL_EXPORTER_OTLP_ENDPOINT", default=""
+)
+OTEL_SERVICE_NAME = env.str("OTEL_SERVICE_NAME", default="")  # default: awe-web, awe-worker
+OTEL_ENABLED = bool(OTEL_TRACES_ENDPOINT) and not env.bool("OTEL_SDK_DISABLED", default=False)

@@ -4,4 +4,7 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "awe_project.settings")
 
+from observability import tracing
+
+tracing.setup("web")  # before Django loads its middleware: the Django instrumentation adds its own
 application = get_wsgi_application()

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from executor import report
 from executor.scheduling import descendants, dispatch
 from jobs.models import DeadLetter, Job, JobStatus, Task, TaskStatus
 from jobs.transitions import IllegalTransition, move_job, move_task
@@ -21,8 +22,12 @@ def cancel_job(job: Job) -> Job:
     with transaction.atomic():
         job = move_job(job, JobStatus.CANCELLED)
         running = [t.celery_id for t in Task.objects.filter(job=job, status=S.RUNNING) if t.celery_id]
-        for task in Task.objects.filter(job=job, status__in=[S.PENDING, S.READY, S.RUNNING, S.RETRYING, S.BLOCKED]):
+        unfinished = list(
+            Task.objects.filter(job=job, status__in=[S.PENDING, S.READY, S.RUNNING, S.RETRYING, S.BLOCKED])
+        )
+        for task in unfinished:
             move_task(task, S.CANCELLED, event={"because": "job cancelled"})
+        report.on_commit(report.job_cancelled, unfinished)
         if running:
             transaction.on_commit(lambda: _revoke(running))
     return job

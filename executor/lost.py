@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from executor import dlq
+from executor import dlq, report
 from executor.heartbeat import is_stale
 from executor.retry import should_retry
 from executor.scheduling import block_descendants
@@ -29,11 +29,12 @@ def may_run_again(task: Task) -> bool:
     )
 
 
-def close_lost_attempt(task: Task, message: str) -> None:
+def close_lost_attempt(task: Task, message: str, *, runs_again: bool = True) -> None:
     """End the task's open attempt as lost (after the task's lock: the one lock order)."""
     TaskAttempt.objects.filter(task=task, finished_at__isnull=True).update(
         finished_at=timezone.now(), outcome="lost", error_class=ErrorClass.TRANSIENT, message=message
     )
+    report.on_commit(report.lost, task, message, runs_again)
 
 
 def fail_for_good(
@@ -48,6 +49,7 @@ def fail_for_good(
     letter = actions.dead_letter(failed, message, error_class)
     block_descendants(failed)
     transaction.on_commit(lambda: dlq.publish(letter))
+    report.on_commit(report.failed_for_good, failed, error_class, message)
     return failed
 
 
@@ -58,7 +60,9 @@ def fail_lost(task: Task) -> Task:
     else:
         why = f"AWE_RETRY_POLICY={settings.AWE_RETRY_POLICY} does not retry it"
     message = f"worker {task.worker} was lost; {why}"
-    return fail_for_good(task, message, ErrorClass.TRANSIENT, close_attempt=lambda: close_lost_attempt(task, message))
+    return fail_for_good(
+        task, message, ErrorClass.TRANSIENT, close_attempt=lambda: close_lost_attempt(task, message, runs_again=False)
+    )
 
 
 def is_silent(task: Task) -> bool:

@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
+from executor import report
 from executor.bindings import bind
 from executor.heartbeat import Heartbeat
 from executor.lost import (
@@ -28,6 +29,7 @@ from jobs import usage as usage_of_jobs
 from jobs.hotpath import CLAIMABLE, claim_runnable, succeed_running
 from jobs.models import Job, JobStatus, Task, TaskAttempt, TaskStatus
 from jobs.transitions import IllegalTransition, lock_for_claim, lock_task, move_task
+from observability import logs, tracing
 from tools import registry
 from tools.errors import BudgetError, ErrorClass, PermanentToolError, ToolError, TransientToolError
 from tools.redact import redact
@@ -41,7 +43,7 @@ _BLOCKING = {S.FAILED, S.BLOCKED, S.CANCELLED}
 
 @dataclass(frozen=True)
 class Outcome:
-    status: str  # ran, skipped, blocked, retry, failed
+    status: str  # ran, skipped, blocked, retry, failed, cancelled
     retry_in_s: float | None = None
 
 
@@ -149,12 +151,22 @@ def _charge(task: Task, usage: object) -> None:
 
 
 def execute(task_pk: int, *, worker: str, celery_id: str = "") -> Outcome:
+    started = time.perf_counter()
     claimed = _claim(task_pk, worker, celery_id)
     if isinstance(claimed, _Lost):
         return _lost_for_good(claimed.task)
     if isinstance(claimed, Outcome):
         return claimed
     task, attempt = claimed.task, claimed.attempt
+    # Every log line of the attempt names it; its span (Celery's run_task) carries the job and task.
+    with logs.bound(job_id=task.job_id, task_key=task.key, attempt=task.attempts):
+        tracing.annotate(job_id=str(task.job_id), task_key=task.key, tool=task.tool, attempt=task.attempts)
+        outcome = _run_claimed(task, attempt, claimed.outputs, worker)
+        report.attempt_ended(task, outcome.status, time.perf_counter() - started)
+    return outcome
+
+
+def _run_claimed(task: Task, attempt: TaskAttempt, outputs: dict[str, object], worker: str) -> Outcome:
     spec = registry.get(task.tool)
     ctx = ToolContext(
         job_id=str(task.job_id),
@@ -169,8 +181,9 @@ def execute(task_pk: int, *, worker: str, celery_id: str = "") -> Outcome:
             raise PermanentToolError(f"tool {task.tool!r} is not registered in this worker")
         if (reason := usage_of_jobs.over_budget(task.job)) is not None:
             raise BudgetError(reason)
-        inputs = bind(task.inputs, claimed.outputs)
-        with Heartbeat(attempt.pk):
+        inputs = bind(task.inputs, outputs)
+        with Heartbeat(attempt.pk), tracing.span(f"tool {task.tool}", tool=task.tool, job_id=str(task.job_id),
+                                                 task_key=task.key):  # fmt: skip
             output = _invoke_within_budget(spec, inputs, ctx, task)
     except ToolError as exc:
         try:
@@ -246,11 +259,13 @@ def _failed(task: Task, attempt: TaskAttempt, exc: ToolError) -> Outcome:
                 event={"error": message, "error_class": error_class, "retry_in_s": round(delay, 3)},
             )
             close_attempt()
+            report.on_commit(report.retrying, task, error_class, message, delay)
             return Outcome("retry", retry_in_s=delay)
         if error_class == ErrorClass.CANCELLED:
             move_task(task, S.CANCELLED, error=message, error_class=error_class)
             close_attempt()
-            return Outcome("failed")
+            report.on_commit(report.cancelled, task, message)
+            return Outcome("cancelled")
         fail_for_good(task, message, error_class, close_attempt=close_attempt)
     settle(task.job_id)
     return Outcome("failed")

@@ -17,6 +17,7 @@ from django.utils import timezone
 from jobs import sql
 from jobs.models import Event, EventCounter, Job
 from jobs.publisher import publisher
+from observability import metrics
 from tools.redact import redact
 
 ALL_JOBS_CHANNEL = "jobs"  # every job-level event, for staff
@@ -183,6 +184,7 @@ def publish(events: list[Event]) -> None:
     the web processes tail the Event table themselves (``jobs.live``)."""
     from django.conf import settings
 
+    metrics.count_events([event.type for event in events])  # every committed event passes here
     if not getattr(settings, "EVENTSTREAM_REDIS", None):
         return
     messages = []

@@ -18,6 +18,7 @@ from django.utils import timezone
 from jobs import sql
 from jobs.events import record, record_many
 from jobs.models import JOB_TERMINAL, TASK_TERMINAL, Job, JobStatus, Task, TaskAttempt, TaskStatus
+from observability import metrics
 
 J, T = JobStatus, TaskStatus
 
@@ -141,6 +142,8 @@ def move_job(job: Job, to: JobStatus, *, error: str | None = None, **payload: An
             if locked.error:
                 data["error"] = locked.error
             record(locked, f"job.{to}", data)
+            if to in JOB_TERMINAL:
+                transaction.on_commit(lambda: metrics.count_job_finished(to))
     if not allowed:
         raise IllegalTransition(f"job {locked.pk}", previous, to)
     return locked

@@ -10,6 +10,7 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 
 from jobs.models import Job, LlmCall, Plan, Task
+from observability import metrics
 from tools.errors import BudgetError
 from tools.llm.base import Usage
 
@@ -51,10 +52,11 @@ def time_left_s(job: Job) -> float | None:
 def charge(job: Job, usage: Usage | dict[str, Any], *, plan: Plan | None = None, task: Task | None = None) -> None:
     """Record a call; raise ``BudgetError`` if it took the job over its budget."""
     data = asdict(usage) if isinstance(usage, Usage) else dict(usage)
-    fields = {
+    fields: dict[str, Any] = {
         k: data[k] for k in ("provider", "model", "tokens_in", "tokens_out", "latency_s", "cost_usd") if k in data
     }
     LlmCall.objects.create(job=job, plan=plan, task=task, **fields)
+    metrics.count_llm_call(fields)
     reason = over_budget(job)
     if reason:
         raise BudgetError(reason)

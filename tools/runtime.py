@@ -4,6 +4,7 @@ redact secrets and keep the output under ``AWE_TOOL_OUTPUT_MAX_BYTES``."""
 from __future__ import annotations
 
 import concurrent.futures
+import contextvars
 import json
 import logging
 import os
@@ -106,7 +107,8 @@ def invoke(spec: ToolSpec, inputs: JSON, ctx: ToolContext, timeout_s: float | No
 def _call(spec: ToolSpec, inputs: JSON, ctx: ToolContext, timeout_s: float | None) -> JSON:
     _check(spec.input_schema, inputs, "input", spec.name)
     limit = timeout_s if timeout_s is not None else spec.timeout_s
-    pool, future = _threads.submit(_in_tool_thread, spec, inputs, ctx)
+    # In a copy of the caller's context: the tool's log lines name its task, its spans join the trace.
+    pool, future = _threads.submit(contextvars.copy_context().run, _in_tool_thread, spec, inputs, ctx)
     try:
         output = future.result(timeout=limit)
     except concurrent.futures.TimeoutError:

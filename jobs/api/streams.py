@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from jobs.events import ALL_JOBS_CHANNEL, job_channel, user_channel
 from jobs.live import dedupe_sse, ensure_live
 from jobs.models import Job
+from observability import metrics
 
 
 class EventStreamRenderer(BaseRenderer):
@@ -35,8 +36,18 @@ def stream(request: Request, channels: list[str]) -> HttpResponseBase:
     raw.user = request.user
     response = events(raw, channels=channels)
     if isinstance(response, StreamingHttpResponse) and response.is_async:
-        response.streaming_content = dedupe_sse(cast(AsyncIterator[bytes], response.streaming_content))
+        response.streaming_content = counted(dedupe_sse(cast(AsyncIterator[bytes], response.streaming_content)))
     return response
+
+
+async def counted(content: AsyncIterator[str]) -> AsyncIterator[str]:
+    """The stream, counted in ``awe_sse_clients`` while a client reads it."""
+    metrics.sse_client_opened()
+    try:
+        async for chunk in content:
+            yield chunk
+    finally:
+        metrics.sse_client_closed()
 
 
 class JobEventsView(APIView):

@@ -27,6 +27,7 @@ from mcp.client.streamable_http import streamable_http_client
 from mcp.shared.exceptions import MCPError
 from mcp_types import CONNECTION_CLOSED, REQUEST_TIMEOUT, CallToolResult, PaginatedRequestParams, TextContent, Tool
 
+from observability import metrics, tracing
 from tools.errors import CancelledError, PermanentToolError, ToolError, TransientToolError
 from tools.mcp_client.config import ServerConfig
 from tools.spec import JSON
@@ -163,17 +164,23 @@ def call_tool(server: ServerConfig, tool: str, arguments: JSON, cancelled: Calla
             raise TransientToolError(f"{name}: no answer in {server.timeout_s:g} s{seen.stderr_tail()}") from None
         return result
 
+    started, outcome = time.perf_counter(), "ok"
     try:
-        result = run_in_thread(call, server.timeout_s + TEARDOWN_S, name, cancelled, stop)
-    except ToolError:
+        with tracing.span(f"mcp {server.name}.{tool}", mcp_server=server.name, mcp_tool=tool):
+            result = run_in_thread(call, server.timeout_s + TEARDOWN_S, name, cancelled, stop)
+            if result is None:
+                raise CancelledError(f"{name}: cancelled")
+            return output(name, result)
+    except ToolError as exc:
+        outcome = exc.error_class
         raise
     except Exception as exc:
-        raise classify(name, exc, seen.statuses, seen.stderr_tail()) from exc
+        failure = classify(name, exc, seen.statuses, seen.stderr_tail())
+        outcome = failure.error_class
+        raise failure from exc
     finally:
         seen.close()
-    if result is None:
-        raise CancelledError(f"{name}: cancelled")
-    return output(name, result)
+        metrics.observe_mcp_call(server.name, tool, str(outcome), time.perf_counter() - started)
 
 
 async def _stop_when(stop: threading.Event, scope: anyio.CancelScope) -> None:
