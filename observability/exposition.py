@@ -28,9 +28,10 @@ log = logging.getLogger(__name__)
 REDIS_STEPS = range(1, 10)
 
 
-def queue_depths() -> dict[str, int]:
+def queue_depths(app: Any = None) -> dict[str, int]:
     """Messages waiting in each of AWE's queues (``dlq`` included), as the broker counts them."""
-    from awe_project.celery import app
+    if app is None:
+        from awe_project.celery import app
 
     names = [queue.name for queue in settings.CELERY_TASK_QUEUES]
     with app.connection_for_read() as conn:

@@ -59,6 +59,10 @@ class ContextFilter(logging.Filter):
         for name, var in _vars.items():
             if not hasattr(record, name):
                 setattr(record, name, var.get())
+        if not record.request_id:  # type: ignore[attr-defined]
+            # Django logs a 4xx/5xx response ("django.request") after the middleware returned,
+            # with the request in ``extra``: the id the middleware gave it.
+            record.request_id = getattr(getattr(record, "request", None), "request_id", "")
         return True
 
 

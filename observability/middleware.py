@@ -35,7 +35,7 @@ class RequestIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase | Awaitable[HttpResponseBase]:
         if self.is_async:
             return self._acall(request)
-        rid = request_id(request)
+        rid = request.request_id = request_id(request)  # type: ignore[attr-defined]
         tokens = logs.bind(request_id=rid)
         try:
             response: HttpResponseBase = self.get_response(request)
@@ -45,7 +45,7 @@ class RequestIdMiddleware:
         return response
 
     async def _acall(self, request: HttpRequest) -> HttpResponseBase:
-        rid = request_id(request)
+        rid = request.request_id = request_id(request)  # type: ignore[attr-defined]
         tokens = logs.bind(request_id=rid)
         try:
             response: HttpResponseBase = await self.get_response(request)
