@@ -6,8 +6,9 @@ process calls ``setup("web")`` before Django loads its middleware (``awe_project
 worker pool process calls ``setup("worker")`` when it starts (``observability.worker``), after
 the fork, as the Celery instrumentation asks. Django, Celery (the trace context rides in the
 message headers, so one trace follows a job from ``POST /api/jobs`` through ``plan_job`` to each
-``run_task``), psycopg, Redis and httpx (the OpenAI client) are instrumented; AWE adds a span per
-tool call and per MCP call, with the job id and task key as attributes.
+``run_task``), psycopg and Redis are instrumented. The OpenAI SDK and the MCP client speak HTTP
+through httpx2, which OpenTelemetry's httpx instrumentation does not cover, so AWE adds its own
+spans: one per tool call, per LLM call and per MCP call, with the job id and task key.
 
 A malformed ``OTEL_*`` value or a collector that does not answer never breaks a request or a
 task: setup logs and leaves tracing off, and a failing export is logged once, not per batch.
@@ -60,7 +61,6 @@ def setup(role: str) -> bool:
 def instrument(role: str) -> None:
     """The libraries whose calls become spans (the web process also serves Django)."""
     from opentelemetry.instrumentation.celery import CeleryInstrumentor
-    from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
     from opentelemetry.instrumentation.psycopg import PsycopgInstrumentor
     from opentelemetry.instrumentation.redis import RedisInstrumentor
 
@@ -68,7 +68,7 @@ def instrument(role: str) -> None:
         from opentelemetry.instrumentation.django import DjangoInstrumentor
 
         DjangoInstrumentor().instrument()
-    for instrumentor in (CeleryInstrumentor(), PsycopgInstrumentor(), RedisInstrumentor(), HTTPXClientInstrumentor()):
+    for instrumentor in (CeleryInstrumentor(), PsycopgInstrumentor(), RedisInstrumentor()):
         if not instrumentor.is_instrumented_by_opentelemetry:
             instrumentor.instrument()
 

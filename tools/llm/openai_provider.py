@@ -8,6 +8,7 @@ from typing import Any
 
 import openai
 
+from observability import tracing
 from tools.errors import ErrorClass
 from tools.llm.base import LLMError, LLMResult, Message, Usage
 
@@ -53,17 +54,21 @@ class OpenAIProvider:
                 "type": "json_schema",
                 "json_schema": {"name": schema_name, "schema": json_schema, "strict": False},
             }
-        try:
-            reply = self._create(payload, response_format, max_tokens, temperature)
-        except openai.BadRequestError as exc:
-            if response_format is None or "response_format" not in str(exc):
-                raise PermanentLLMError(f"openai: {exc}") from exc
-            # The server does not do structured output: ask for plain JSON instead.
-            reply = self._create(payload, {"type": "json_object"}, max_tokens, temperature)
+        # The SDK's HTTP client (httpx2) has no OpenTelemetry instrumentation: the call's own span.
+        with tracing.span(f"llm openai {self.model}", llm_provider="openai", llm_model=self.model) as span:
+            try:
+                reply = self._create(payload, response_format, max_tokens, temperature)
+            except openai.BadRequestError as exc:
+                if response_format is None or "response_format" not in str(exc):
+                    raise PermanentLLMError(f"openai: {exc}") from exc
+                # The server does not do structured output: ask for plain JSON instead.
+                reply = self._create(payload, {"type": "json_object"}, max_tokens, temperature)
+            usage = self._usage(reply, time.monotonic() - started)
+            if span is not None:
+                span.set_attributes({"awe.llm_tokens_in": usage.tokens_in, "awe.llm_tokens_out": usage.tokens_out})
         text = reply.choices[0].message.content or "" if reply.choices else ""
         if len(text) > MAX_REPLY_CHARS:
             raise PermanentLLMError(f"openai: reply of {len(text)} characters is over the {MAX_REPLY_CHARS} limit")
-        usage = self._usage(reply, time.monotonic() - started)
         data = None
         if json_schema is not None:
             try:
