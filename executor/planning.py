@@ -89,7 +89,7 @@ def planning_timed_out(job_id: str) -> None:
 def plan_and_start(job_id: str) -> None:
     """Worker side of planning: propose (and repair), keep every version, start or fail the job."""
     tracing.annotate(job_id=str(job_id))
-    with logs.bound(job_id=job_id):
+    with logs.for_task(job_id=job_id):
         _plan_and_start(job_id)
 
 

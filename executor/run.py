@@ -159,7 +159,7 @@ def execute(task_pk: int, *, worker: str, celery_id: str = "") -> Outcome:
         return claimed
     task, attempt = claimed.task, claimed.attempt
     # Every log line of the attempt names it; its span (Celery's run_task) carries the job and task.
-    with logs.bound(job_id=task.job_id, task_key=task.key, attempt=task.attempts):
+    with logs.for_task(job_id=task.job_id, task_key=task.key, attempt=task.attempts):
         tracing.annotate(job_id=str(task.job_id), task_key=task.key, tool=task.tool, attempt=task.attempts)
         outcome = _run_claimed(task, attempt, claimed.outputs, worker)
         report.attempt_ended(task, outcome.status, time.perf_counter() - started)

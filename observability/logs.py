@@ -41,6 +41,33 @@ def bound(**values: object) -> Iterator[None]:
         unbind(tokens)
 
 
+_in_celery_task: contextvars.ContextVar[bool] = contextvars.ContextVar("in_celery_task", default=False)
+
+
+def celery_task_started(task_id: str) -> None:
+    """A Celery task starts in this context (``task_prerun``): fields bound with ``for_task``
+    stay until it ends, so Celery's own line on its outcome names the job and task too."""
+    clear()
+    _vars["celery_task_id"].set(task_id)
+    _in_celery_task.set(True)
+
+
+def celery_task_ended() -> None:
+    clear()
+    _in_celery_task.set(False)
+
+
+@contextmanager
+def for_task(**values: object) -> Iterator[None]:
+    """Bind a task's fields: until the Celery task ends when called in one, else for the block."""
+    if _in_celery_task.get():
+        bind(**values)
+        yield
+        return
+    with bound(**values):
+        yield
+
+
 def clear(*names: str) -> None:
     """Forget fields (a worker process runs one task after another in the same context)."""
     for name in names or FIELDS:
@@ -84,6 +111,8 @@ class JsonLineFormatter(JsonFormatter):
         for name in FIELDS:
             if not log_data.get(name):
                 log_data.pop(name, None)
+        if isinstance(log_data.get("attempt"), str) and log_data["attempt"].isdigit():
+            log_data["attempt"] = int(log_data["attempt"])
 
 
 def config(fmt: str, level: str) -> dict[str, Any]:

@@ -44,10 +44,9 @@ def _heartbeat(sender: Any = None, **_: Any) -> None:
 
 @signals.task_prerun.connect(weak=False)
 def _task_started(task_id: str | None = None, **_: Any) -> None:
-    logs.clear()
-    logs.bind(celery_task_id=task_id or "")
+    logs.celery_task_started(task_id or "")
 
 
 @signals.task_postrun.connect(weak=False)
 def _task_ended(**_: Any) -> None:
-    logs.clear()
+    logs.celery_task_ended()
