@@ -10,6 +10,7 @@ QUEUES ?= tools,llm,mcp
 PIP := $(BIN)/python -m pip --disable-pip-version-check -q
 
 .PHONY: images-list images-push k8s-tools k8s-apply k8s-apply-local k8s-secrets-local k8s-up-local k8s-down-local k8s-sync-artifacts k8s-sync-workspace k8s-sync-shared up-workers
+.PHONY: k8s-apply-observability promtool
 .PHONY: help install install-dev lock browser frontend migrate run web worker beat flower coder tailor test test-unit test-integration test-fresh-venv lint typecheck schemas fmt bench docs up down images-build clean
 
 help:  ## list the targets
@@ -75,7 +76,7 @@ coder: install  ## the coder MCP service over streamable HTTP at http://HOST:810
 tailor: install  ## the tailor MCP service (resume tailoring) over streamable HTTP at http://HOST:8102/mcp
 	$(BIN)/python -m tools.services.tailor --transport http --host $(HOST) --port 8102
 
-test: install-dev frontend browser k8s-tools  ## everything: unit, integration (embedded + PostgreSQL/Redis), browser, fresh venv, manifests
+test: install-dev frontend browser k8s-tools promtool  ## everything: unit, integration (embedded + PostgreSQL/Redis), browser, fresh venv, manifests, alert rules
 	$(BIN)/pytest
 
 test-fresh-venv: install-dev  ## only the production start from a venv of requirements.txt alone (deselect: -m "not fresh_venv")
@@ -88,6 +89,14 @@ browser:  ## Debian's chromium for the browser tests (installed with apt-get whe
 	    echo "installing Debian's chromium for the browser tests"; \
 	    apt-get install -y -q chromium >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; }; \
 	  else echo "no $(CHROMIUM) and not root: the browser tests will skip (apt-get install chromium)"; fi; \
+	fi
+
+promtool:  ## promtool (Debian's prometheus package) for the alert-rule and dashboard tests, installed when missing and root
+	@if ! command -v promtool >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing Debian's prometheus package for promtool"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends prometheus >/dev/null 2>&1 || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends prometheus >/dev/null; }; \
+	  else echo "no promtool and not root: the observability rule tests will skip (apt-get install prometheus)"; fi; \
 	fi
 
 test-unit: install-dev  ## fast tests only
@@ -171,6 +180,11 @@ k8s-apply-local: k8s-secrets-local  ## apply the local overlay (with a throwaway
 
 k8s-up-local: images-push k8s-apply-local  ## build, push and apply on a local cluster
 	$(KUBECTL) -n $(K8S_NS) rollout restart deployment/web deployment/worker deployment/beat deployment/flower deployment/coder deployment/tailor
+
+k8s-apply-observability: k8s-secrets-local  ## the local overlay plus Prometheus, an OTEL collector and Grafana (Secret awe-metrics made once)
+	@$(KUBECTL) -n $(K8S_NS) get secret awe-metrics >/dev/null 2>&1 || \
+	  $(KUBECTL) -n $(K8S_NS) create secret generic awe-metrics --from-literal=token=$$(python3 -c 'import secrets; print(secrets.token_hex(24))')
+	$(MAKE) k8s-apply OVERLAY=observability
 
 k8s-down-local:  ## delete the local overlay (the Secrets stay)
 	$(KUBECTL) delete -k deploy/k8s/overlays/local

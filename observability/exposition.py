@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 # On Redis, Celery keeps a queue as one list per priority step: "tools", "tools:1", … "tools:9".
 # Which steps are in use is a setting; every list that may exist is counted.
 REDIS_STEPS = range(1, 10)
+SCRAPE_TIME_FAMILIES = ("awe_queue_depth", "awe_dead_letters_pending")  # read by ScrapeTimeCollector
 
 
 def queue_depths(app: Any = None) -> dict[str, int]:
@@ -61,14 +62,15 @@ class ScrapeTimeCollector(Collector):
     def collect(self) -> Iterator[GaugeMetricFamily]:
         from jobs.models import DeadLetter
 
-        depth = GaugeMetricFamily("awe_queue_depth", "Messages waiting in each Celery queue.", labels=["queue"])
+        depth_name, pending_name = SCRAPE_TIME_FAMILIES
+        depth = GaugeMetricFamily(depth_name, "Messages waiting in each Celery queue.", labels=["queue"])
         try:
             for name, size in queue_depths().items():
                 depth.add_metric([name], size)
         except Exception as exc:  # noqa: BLE001 - a broker outage must not hide every other metric
             log.warning("metrics: queue depth unavailable: %s: %s", type(exc).__name__, exc)
         yield depth
-        pending = GaugeMetricFamily("awe_dead_letters_pending", "Dead letters not replayed yet.")
+        pending = GaugeMetricFamily(pending_name, "Dead letters not replayed yet.")
         pending.add_metric([], DeadLetter.objects.filter(replayed=False).count())
         yield pending
 
