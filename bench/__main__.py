@@ -10,12 +10,17 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import executor, mcp, sse
+from bench import executor, mcp, observability, sse
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "performance.md"
 
 
-SUITES: dict[str, Callable[[], list[str]]] = {"executor": executor.main, "sse": sse.main, "mcp": mcp.main}
+SUITES: dict[str, Callable[[], list[str]]] = {
+    "executor": executor.main,
+    "sse": sse.main,
+    "mcp": mcp.main,
+    "observability": observability.main,
+}
 
 
 def main() -> None:

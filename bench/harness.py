@@ -57,12 +57,13 @@ class Harness:
         call_command("migrate", verbosity=0)
         return self
 
-    def start_worker(self, concurrency: int, name: str = "bench") -> subprocess.Popen[bytes]:
+    def start_worker(self, concurrency: int, name: str = "bench", **env: str) -> subprocess.Popen[bytes]:
+        """A worker subprocess; ``env`` adds to (or overrides) the harness's environment for it."""
         log = (self.data_dir / f"{name}.log").open("ab")
         proc = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "awe_project", "worker", "-l", "warning", "-c", str(concurrency),
              "-Q", "tools,llm,mcp", "-n", f"{name}@%h", "--without-gossip", "--without-mingle"],
-            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            cwd=ROOT, env={**self.env, **env}, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
         self.workers.append(proc)
         from awe_project.celery import app
@@ -73,13 +74,17 @@ class Harness:
                 return proc
         raise RuntimeError(f"worker {name} did not start; see {self.data_dir}")
 
-    def __exit__(self, *exc: object) -> None:
+    def stop_worker(self, proc: subprocess.Popen[bytes]) -> None:
         import signal
 
-        for proc in self.workers:
+        if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGTERM)
-        for proc in self.workers:
-            proc.wait(timeout=30)
+        proc.wait(timeout=60)
+        self.workers.remove(proc)
+
+    def __exit__(self, *exc: object) -> None:
+        for proc in list(self.workers):
+            self.stop_worker(proc)
         from django.db import connections
 
         connections.close_all()

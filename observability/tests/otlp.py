@@ -38,10 +38,14 @@ class Receiver:
     url: str = ""
     spans: list[Span] = field(default_factory=list)
     requests: int = 0
-    keep: bool = True  # False: count and drop (a benchmark's collector)
+    keep: bool = True  # False: count requests and drop them (a benchmark's collector)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, body: bytes) -> None:
+        if not self.keep:  # a benchmark's collector: accepts, counts requests, decodes nothing
+            with self.lock:
+                self.requests += 1
+            return
         request = ExportTraceServiceRequest.FromString(body)
         found = []
         for resource_spans in request.resource_spans:
