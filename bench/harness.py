@@ -15,19 +15,36 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PG = os.environ.get("AWE_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
-REDIS = os.environ.get("AWE_BENCH_REDIS", "redis://127.0.0.1:6379/13")
+REDIS_SERVER = "redis://127.0.0.1:6379"
+REDIS = os.environ.get("AWE_BENCH_REDIS", f"{REDIS_SERVER}/13")  # bench.sse's fixed database
+
+
+def _redis_url() -> tuple[str, int | None]:
+    """``AWE_BENCH_REDIS`` when set; else a database number claimed as the tests claim theirs
+    (conftest.py), so that benchmarks and test runs sharing the Redis server never flush or
+    consume each other's messages."""
+    if given := os.environ.get("AWE_BENCH_REDIS"):
+        return given, None
+    import redis
+
+    from conftest import _claim_redis_db
+
+    number = _claim_redis_db(redis.Redis.from_url(f"{REDIS_SERVER}/0"))
+    return f"{REDIS_SERVER}/{number}", number
 
 
 class Harness:
     def __init__(self, **extra_env: str) -> None:
         self.db = f"awe_bench_{uuid.uuid4().hex[:8]}"
         self.data_dir = Path(tempfile.mkdtemp(prefix="awe-bench-"))
+        self.redis, self.claimed = _redis_url()
+        redis_url = self.redis
         self.env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith(("AWE_", "CELERY_", "DATABASE_"))},
+            **{k: v for k, v in os.environ.items() if not k.startswith(("AWE_", "CELERY_", "DATABASE_", "OTEL_"))},
             "DATABASE_URL": f"{PG}/{self.db}",
-            "CELERY_BROKER_URL": REDIS,
-            "CELERY_RESULT_BACKEND": REDIS,
-            "AWE_EVENTSTREAM_REDIS_URL": REDIS,
+            "CELERY_BROKER_URL": redis_url,
+            "CELERY_RESULT_BACKEND": redis_url,
+            "AWE_EVENTSTREAM_REDIS_URL": redis_url,
             "AWE_DATA_DIR": str(self.data_dir),
             "AWE_TOOL_MODULES": "bench.noop_tools,bench.hops",
             "AWE_BENCH_HOPS_LOG": str(self.data_dir / "hops.log"),
@@ -46,7 +63,7 @@ class Harness:
 
         with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{self.db}"')
-        redis.Redis.from_url(REDIS).flushdb()
+        redis.Redis.from_url(self.redis).flushdb()
         os.environ.update(self.env)
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "awe_project.settings")
         import django
@@ -92,6 +109,10 @@ class Harness:
 
         with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{self.db}" WITH (FORCE)')
+        if self.claimed is not None:
+            import redis
+
+            redis.Redis.from_url(f"{REDIS_SERVER}/0").delete(f"awe-test-claim:{self.claimed}")
 
 
 def free_port() -> int:

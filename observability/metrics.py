@@ -19,12 +19,11 @@ from typing import Any
 from django.conf import settings
 from prometheus_client import Counter, Gauge, Histogram, values
 
-# Set up for multiprocess mode whatever was imported first: settings.py put
-# PROMETHEUS_MULTIPROC_DIR in the environment, but an earlier import of prometheus_client (a
-# library's) would have picked the in-process value class.
-if settings.AWE_METRICS_ENABLED and not getattr(values.ValueClass, "_multiprocess", False):
+# Multiprocess mode for the metrics below, whatever was imported first: settings.py put
+# PROMETHEUS_MULTIPROC_DIR in the environment, but a library that imported prometheus_client
+# before it would have left the in-process value class.
+if settings.AWE_METRICS_ENABLED:
     values.ValueClass = values.MultiProcessValue()
-    values.ValueClass._multiprocess = True  # type: ignore[attr-defined]
 
 ENABLED: bool = settings.AWE_METRICS_ENABLED
 
