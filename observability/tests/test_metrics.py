@@ -78,6 +78,7 @@ def test_metrics_off_means_no_endpoint(client, settings):
 def test_every_family_follows_the_naming_conventions(client):
     # A labelled family has samples (and so appears) once something was counted in it.
     metrics.count_job_created("explicit")
+    metrics.count_task("core.wait", "succeeded", 0.001)
     metrics.count_llm_call({"provider": "mock", "model": "mock", "tokens_in": 3, "tokens_out": 4, "cost_usd": 0.0})
     response = client.get("/metrics")
     families = list(text_string_to_metric_families(response.content.decode()))
